@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from motcua.demo.services import load_demo_province
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo province, start the task worker and the web server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Where to serve.")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the data and print logins only."
+        )
+
+    def handle(self, *args, addr: str, no_serve: bool, **options) -> None:
+        if not settings.DEBUG and "MOTCUA_DEBUG" not in os.environ:
+            # The demo serves plain http on localhost: debug mode, non-secure cookies.
+            env = {**os.environ, "MOTCUA_DEBUG": "1"}
+            argv = [sys.executable, "-m", "motcua", "demo", "--addr", addr]
+            if no_serve:
+                argv.append("--no-serve")
+            os.execve(sys.executable, argv, env)
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Loading the demo province (Quảng Ninh)…")
+        logins = load_demo_province()
+        url = f"http://{addr}/"
+        self.stdout.write(self.style.SUCCESS(f"\nmotcua demo: {url}"))
+        self.stdout.write(f"Back office: {url}backoffice/   API docs: {url}api/docs")
+        self.stdout.write("Logins (passwords are new on every run):")
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<12} {login.password:<14} {login.role} — {login.scope}"
+            )
+        if no_serve:
+            return
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "motcua", "db_worker", "--no-reload", "--queue-name", "*"]
+        )
+        self.stdout.write(f"Task worker started (pid {worker.pid}). Ctrl-C stops both.\n")
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

@@ -1,0 +1,74 @@
+"""The demo province: Quảng Ninh's units and agencies, and one staff login per role.
+
+Passwords are drawn fresh on every run and printed, so no usable credential is ever
+committed or shared between installations.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from motcua.core.models import Agency
+from motcua.core.services import province_unit, seed_agencies
+from motcua.core.units import load_units
+from motcua.identity.models import Role, User
+from motcua.identity.services import create_staff_user, grant_role
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    full_name: str
+    role: str
+    scope: str
+
+
+# (login, full name, role, agency code or None for the whole province unit)
+DEMO_STAFF = [
+    ("tiepnhan", "Nguyễn Thị Hoa", Role.ONE_STOP_OFFICER, "000.00.20.H49"),
+    ("chuyenvien", "Trần Văn Minh", Role.SPECIALIST, "000.00.04.H49"),
+    ("lanhdao", "Phạm Quang Huy", Role.LEADER, "000.00.04.H49"),
+    ("congan", "Lê Đức Thắng", Role.REGISTRY_OFFICER, "000.00.21.H49"),
+    ("de-an-06", "Vũ Thu Trang", Role.PROGRAMME_OFFICER, "000.00.01.H49"),
+    ("antoan", "Đặng Hải Nam", Role.SECURITY_OFFICER, "000.00.00.H49"),
+    ("quantri", "Hoàng Minh Châu", Role.ADMINISTRATOR, "000.00.00.H49"),
+]
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(9)
+
+
+@transaction.atomic
+def load_demo_province() -> list[DemoLogin]:
+    """Load units and agencies, create or reset the demo staff; return their logins."""
+    load_units()
+    seed_agencies()
+    province = province_unit()
+    logins: list[DemoLogin] = []
+    for username, full_name, role, agency_code in DEMO_STAFF:
+        agency = Agency.objects.get(code=agency_code)
+        user = User.objects.filter(username=username).first()
+        password = _password()
+        if user is None:
+            user = create_staff_user(username, full_name=full_name, password=password)
+        else:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        grant_role(user, role, agency=agency)
+        if role == Role.REGISTRY_OFFICER:
+            grant_role(user, role, unit=province)
+        logins.append(DemoLogin(username, password, full_name, role.label, agency.name))
+    admin = User.objects.filter(username="admin").first()
+    password = _password()
+    if admin is None:
+        admin = User.objects.create_superuser("admin", password=password, full_name="Quản trị hệ thống")
+    else:
+        admin.set_password(password)
+        admin.save(update_fields=["password"])
+    logins.append(DemoLogin("admin", password, admin.full_name, "superuser", "—"))
+    return logins

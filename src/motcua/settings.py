@@ -1,0 +1,155 @@
+"""Django settings for motcua. Every deployment choice comes from the environment;
+docs/deployment.md lists the variables. Defaults give the embedded mode: SQLite and files
+under ./var/, no server needed."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from motcua.env import env_bool, env_list, env_str, secret_key
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", "var")).resolve()
+
+SECRET_KEY = secret_key(VAR_DIR)
+DEBUG = env_bool("MOTCUA_DEBUG", default=False)
+ALLOWED_HOSTS = env_list("MOTCUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("MOTCUA_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "motcua.core",
+    "motcua.identity",
+    "motcua.security",
+    "motcua.portal",
+    "motcua.backoffice",
+    "motcua.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "motcua.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "motcua.urls"
+WSGI_APPLICATION = "motcua.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    default_sqlite = f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
+    config = dj_database_url.parse(
+        env_str("DATABASE_URL", default_sqlite), conn_max_age=60, conn_health_checks=True
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        config["CONN_MAX_AGE"] = 0
+        # IMMEDIATE: a writer takes the lock when its transaction starts, so the web
+        # server and the task worker wait for each other instead of failing mid-way.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "backoffice:login"
+LOGIN_REDIRECT_URL = "backoffice:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_COOKIE_AGE = int(env_str("MOTCUA_SESSION_SECONDS", str(8 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("MOTCUA_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "motcua_language"
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": env_str("MOTCUA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve app static folders directly unless `motcua collectstatic` has filled STATIC_ROOT.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT.exists()
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+EMAIL_BACKEND = env_str("MOTCUA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("MOTCUA_FROM_EMAIL", "motcua@localhost")
+
+# The reference province: Quảng Ninh. Other provinces change these, not code.
+MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "22")
+MOTCUA_AGENCY_ROOT_CODE = env_str("MOTCUA_AGENCY_ROOT_CODE", "H49")
+# Office hours as "HH:MM-HH:MM" spans; one working day is their total (8 hours by default).
+MOTCUA_OFFICE_HOURS = env_list("MOTCUA_OFFICE_HOURS", ["07:30-11:30", "13:00-17:00"])
+# How many reverse proxies in front of motcua append to X-Forwarded-For (0: trust none).
+MOTCUA_PROXY_COUNT = int(env_str("MOTCUA_PROXY_COUNT", "0"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

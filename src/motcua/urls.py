@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.api import api
+from motcua.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("backoffice/", include("motcua.backoffice.urls")),
+    path("", include("motcua.portal.urls")),
+]
+
+handler403 = "motcua.core.views.forbidden"
+handler404 = "motcua.core.views.not_found"
