@@ -80,6 +80,8 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # A file, not shared-cache memory: concurrent tests then lock as production does.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test-motcua.sqlite3")}
     return config
 
 
@@ -127,7 +129,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve app static folders directly unless `motcua collectstatic` has filled STATIC_ROOT.
-WHITENOISE_USE_FINDERS = not STATIC_ROOT.exists()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = not any(STATIC_ROOT.iterdir())
 
 TASKS = {
     "default": {

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.models import AdministrativeUnit, Agency, UnitLevel
@@ -74,7 +74,9 @@ def get_agency(request: HttpRequest, code: str) -> Agency:
 
 
 @router.get("/calendar/due", response=DueDateOut)
-def due_date(request: HttpRequest, start: dt.datetime, working_days: int = Field(..., ge=0, le=365)) -> dict:  # noqa: E501
+def due_date(
+    request: HttpRequest, start: dt.datetime, working_days: int = Query(..., ge=0, le=365)
+) -> dict:
     """The moment `working_days` of office time after `start`, holidays and province
     overrides included."""
     require_role(request, STAFF_ROLES)

@@ -2,7 +2,8 @@
 
 A role is held within a scope (an agency and the agencies under it, and/or an
 administrative unit and the units under it). An object is in scope when its agency or its
-unit lies under one of the user's assignments for the role asked.
+unit lies under one of the user's assignments for the role asked. An assignment at the
+province's top agency (its People's Committee) or at the province unit is province-wide.
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ def _roles(roles: str | Iterable[str]) -> set[str]:
     return {roles} if isinstance(roles, str) else set(roles)
 
 
+def _province_wide(assignments: QuerySet[RoleAssignment]) -> bool:
+    """An assignment at the province's top agency or top unit covers everything, including
+    records that belong to no agency (logins, failed logins)."""
+    return assignments.filter(
+        Q(agency__isnull=False, agency__parent__isnull=True)
+        | Q(unit__isnull=False, unit__parent__isnull=True)
+    ).exists()
+
+
 def has_role(user: Any, roles: str | Iterable[str], obj: Any = None) -> bool:
     """Does `user` hold one of `roles`, over `obj` when one is given?"""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -80,6 +90,8 @@ def has_role(user: Any, roles: str | Iterable[str], obj: Any = None) -> bool:
     assignments = RoleAssignment.objects.filter(user=user, role__in=_roles(roles))
     if obj is None:
         return assignments.exists()
+    if _province_wide(assignments):
+        return True
     scope = scope_of(obj)
     return assignments.filter(
         Q(agency_id__in=scope.agency_ids) | Q(unit_id__in=scope.unit_ids)
@@ -122,6 +134,8 @@ def scoped(
     if user.is_superuser:
         return queryset
     assignments = RoleAssignment.objects.filter(user=user, role__in=_roles(roles))
+    if _province_wide(assignments):
+        return queryset
     agency_roots = assignments.exclude(agency=None).values_list("agency_id", flat=True)
     unit_roots = assignments.exclude(unit=None).values_list("unit_id", flat=True)
     if unit_path is None and agency_path is not None:

@@ -19,13 +19,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addr: str, no_serve: bool, **options) -> None:
-        if not settings.DEBUG and "MOTCUA_DEBUG" not in os.environ:
+        if not no_serve and not settings.DEBUG and "MOTCUA_DEBUG" not in os.environ:
             # The demo serves plain http on localhost: debug mode, non-secure cookies.
             env = {**os.environ, "MOTCUA_DEBUG": "1"}
-            argv = [sys.executable, "-m", "motcua", "demo", "--addr", addr]
-            if no_serve:
-                argv.append("--no-serve")
-            os.execve(sys.executable, argv, env)
+            os.execve(sys.executable, [sys.executable, "-m", "motcua", "demo", "--addr", addr], env)
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo province (Quảng Ninh)…")
         logins = load_demo_province()
