@@ -3,6 +3,7 @@ docs/deployment.md lists the variables. Defaults give the embedded mode: SQLite 
 under ./var/, no server needed."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -59,16 +60,19 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "motcua.core.context_processors.languages",
             ],
         },
     },
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     default_sqlite = f"sqlite:///{VAR_DIR / 'motcua.sqlite3'}"
-    config = dj_database_url.parse(
-        env_str("DATABASE_URL", default_sqlite), conn_max_age=60, conn_health_checks=True
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", default_sqlite), conn_max_age=60, conn_health_checks=True
+        )
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -125,7 +129,9 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": env_str("MOTCUA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env_str("MOTCUA_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve app static folders directly unless `motcua collectstatic` has filled STATIC_ROOT.

@@ -27,7 +27,7 @@ def test_every_agency_code_has_the_qcvn_102_form(province):
 
 def test_a_malformed_agency_code_is_refused(province):
     agency = Agency(code="H49-14", name="x", level="province", kind="other", unit=province.unit)
-    with pytest.raises(ValidationError, match="000.00.00.H49"):
+    with pytest.raises(ValidationError, match=r"000\.00\.00\.H49"):
         agency.full_clean()
 
 

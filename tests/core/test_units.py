@@ -51,9 +51,12 @@ def test_old_province_code_of_an_id_number_leads_to_the_current_province(provinc
 def test_units_valid_on_a_date_before_the_reform_are_the_old_ones(province):
     before = AdministrativeUnit.objects.valid_on(dt.date(2024, 5, 1))
     assert before.filter(level=UnitLevel.PROVINCE).count() == 63
-    assert AdministrativeUnit.objects.valid_on(dt.date(2025, 7, 1)).filter(
-        level=UnitLevel.PROVINCE
-    ).count() == 34
+    assert (
+        AdministrativeUnit.objects.valid_on(dt.date(2025, 7, 1))
+        .filter(level=UnitLevel.PROVINCE)
+        .count()
+        == 34
+    )
 
 
 def test_loading_twice_changes_nothing(province):

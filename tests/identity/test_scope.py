@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("role", Role.values)
-def test_page_of_an_agency_outside_the_role_scope_is_forbidden(client, make_staff, justice, health, role):  # noqa: E501
+def test_page_of_an_agency_outside_the_role_scope_is_forbidden(
+    client, make_staff, justice, health, role
+):
     client.force_login(make_staff(role, agency=justice))
     assert client.get(f"/backoffice/agencies/{justice.code}/").status_code == 200
     response = client.get(f"/backoffice/agencies/{health.code}/")
@@ -20,7 +22,9 @@ def test_page_of_an_agency_outside_the_role_scope_is_forbidden(client, make_staf
 
 
 @pytest.mark.parametrize("role", Role.values)
-def test_api_read_of_an_agency_outside_the_role_scope_is_forbidden(client, make_staff, justice, health, role):  # noqa: E501
+def test_api_read_of_an_agency_outside_the_role_scope_is_forbidden(
+    client, make_staff, justice, health, role
+):
     client.force_login(make_staff(role, agency=justice))
     assert client.get(f"/api/core/agencies/{justice.code}").json()["name"] == "Sở Tư pháp"
     response = client.get(f"/api/core/agencies/{health.code}")

@@ -20,15 +20,18 @@ def test_granting_the_same_role_twice_keeps_one_assignment_and_one_audit_record(
 
 def test_a_role_without_scope_is_refused(justice):
     user = create_staff_user("minh", full_name="Trần Văn Minh", password=None)
-    with pytest.raises(DomainError, match="scope"):
+    with pytest.raises(DomainError) as refused:
         grant_role(user, Role.LEADER)
+    assert refused.value.code == "scope_required"
     assert not user.has_usable_password()
 
 
 def test_login_names_are_unique_regardless_of_case(justice):
     create_staff_user("Hoa", full_name="A", password=None)
-    with pytest.raises(DomainError, match="taken"):
+    with pytest.raises(DomainError) as taken:
         create_staff_user("hoa", full_name="B", password=None)
+    assert taken.value.code == "username_taken"
+    assert "hoa" in taken.value.message
 
 
 def test_revoking_a_role_is_audited(justice):

@@ -7,13 +7,18 @@ from django.db import connection, connections
 from motcua.security.chain import verify_chain
 from motcua.security.models import AuditAction, AuditRecord
 from motcua.security.services import record
-from tests.conftest import is_postgresql
 
 
 def write_records(count: int) -> list[AuditRecord]:
     return [
-        record(AuditAction.READ, object_type="registry.citizen", object_id=str(n),
-               object_repr=f"Citizen {n}", purpose="Kiểm tra hồ sơ", data={"n": n})
+        record(
+            AuditAction.READ,
+            object_type="registry.citizen",
+            object_id=str(n),
+            object_repr=f"Citizen {n}",
+            purpose="Kiểm tra hồ sơ",
+            data={"n": n},
+        )
         for n in range(count)
     ]
 
@@ -96,8 +101,6 @@ def test_a_record_written_in_a_transaction_that_rolls_back_leaves_no_gap():
     assert report.ok and report.records == 2
 
 
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_unforked_chain():
     writers, per_writer = 8, 25
@@ -108,9 +111,13 @@ def test_concurrent_writers_keep_one_unforked_chain():
         try:
             barrier.wait()
             for n in range(per_writer):
-                record(AuditAction.READ, object_type="registry.citizen",
-                       object_id=f"{number}-{n}", purpose="concurrency")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+                record(
+                    AuditAction.READ,
+                    object_type="registry.citizen",
+                    object_id=f"{number}-{n}",
+                    purpose="concurrency",
+                )
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

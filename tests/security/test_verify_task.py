@@ -22,9 +22,20 @@ def test_security_officer_queues_a_chain_check_that_the_worker_runs(client, make
     assert queued.status == "READY"
 
     worker = subprocess.run(
-        [sys.executable, "-m", "motcua", "db_worker", "--batch", "--no-startup-delay",
-         "--no-reload"],
-        env=subprocess_env(), capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "motcua",
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert worker.returncode == 0, worker.stderr
 

@@ -21,13 +21,19 @@ from motcua.security.tasks import verify_audit_chain
 
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = request.user.role_assignments.select_related("agency", "unit")
+    assignments = RoleAssignment.objects.filter(user_id=request.user.pk or 0).select_related(
+        "agency", "unit"
+    )
     roles = {assignment.role for assignment in assignments}
     return render(
         request,
         "backoffice/home.html",
-        {"assignments": assignments, "roles": roles, "Role": Role,
-         "is_superuser": request.user.is_superuser},
+        {
+            "assignments": assignments,
+            "roles": roles,
+            "Role": Role,
+            "is_superuser": request.user.is_superuser,
+        },
     )
 
 
@@ -38,7 +44,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
         agencies = agencies.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    page = Paginator(agencies.select_related("unit", "parent"), 50).get_page(request.GET.get("page"))
+    page = Paginator(agencies.select_related("unit", "parent"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "backoffice/agency_list.html", {"form": form, "page": page})
 
 
@@ -79,8 +87,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/calendar.html",
-        {"override_form": override_form, "due_form": due_form, "due": due,
-         "overrides": CalendarOverride.objects.select_related("created_by")},
+        {
+            "override_form": override_form,
+            "due_form": due_form,
+            "due": due,
+            "overrides": CalendarOverride.objects.select_related("created_by"),
+        },
     )
 
 
@@ -113,8 +125,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/audit.html",
-        {"page": page, "action": action, "last_check": last_check,
-         "actions": AuditRecord._meta.get_field("action").choices},
+        {
+            "page": page,
+            "action": action,
+            "last_check": last_check,
+            "actions": AuditRecord._meta.get_field("action").choices,
+        },
     )
 
 

@@ -22,6 +22,7 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "reason"]
+
     # Changes go through the back-office page, which audits them.
     def has_add_permission(self, request):
         return False

@@ -46,7 +46,9 @@ class DueDateOut(Schema):
 
 @router.get("/units", response=list[UnitOut], auth=None)
 def list_units(
-    request: HttpRequest, level: UnitLevel | None = None, parent: str | None = None,
+    request: HttpRequest,
+    level: UnitLevel | None = None,
+    parent: str | None = None,
     on: dt.date | None = None,
 ) -> list[AdministrativeUnit]:
     """Administrative units (public reference data). Current ones unless `on` names a date."""

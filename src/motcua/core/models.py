@@ -21,7 +21,9 @@ class UnitLevel(models.TextChoices):
 
 class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
     def valid_on(self, day: datetime.date) -> "AdministrativeUnitQuerySet":
-        return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
+        return self.filter(
+            Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        )
 
     def current(self) -> "AdministrativeUnitQuerySet":
         return self.filter(valid_to__isnull=True)

@@ -49,8 +49,12 @@ def seed_agencies(data_file: Path | None = None) -> int:
     data = json.loads(path.read_text(encoding="utf-8"))
     province = province_unit(data["province_code"])
     root = _put_agency(
-        data["peoples_committee"]["code"], data["peoples_committee"]["name"],
-        AgencyLevel.PROVINCE, AgencyKind.PEOPLES_COMMITTEE, None, province,
+        data["peoples_committee"]["code"],
+        data["peoples_committee"]["name"],
+        AgencyLevel.PROVINCE,
+        AgencyKind.PEOPLES_COMMITTEE,
+        None,
+        province,
     )
     for item in data["agencies"]:
         _put_agency(item["code"], item["name"], AgencyLevel.PROVINCE, item["kind"], root, province)
@@ -60,8 +64,12 @@ def seed_agencies(data_file: Path | None = None) -> int:
             raise DomainError(_("Too many communes for two-digit agency codes."))
         code = data["commune_code_format"].format(number=number)
         _put_agency(
-            code, f"Ủy ban nhân dân {commune.name}", AgencyLevel.COMMUNE,
-            AgencyKind.PEOPLES_COMMITTEE, root, commune,
+            code,
+            f"Ủy ban nhân dân {commune.name}",
+            AgencyLevel.COMMUNE,
+            AgencyKind.PEOPLES_COMMITTEE,
+            root,
+            commune,
         )
     return Agency.objects.filter(unit__in=[province, *communes]).count()
 
@@ -92,14 +100,21 @@ def set_calendar_override(
     from motcua.core.calendar import WorkingCalendar
 
     if kind not in CalendarOverrideKind.values:
-        raise DomainError(_("Unknown kind of calendar change."))
+        raise DomainError(_("Unknown kind of calendar change."), code="unknown_kind")
     if not reason.strip():
-        raise DomainError(_("Give the reason (e.g. the decision that sets this day)."))
+        raise DomainError(
+            _("Give the reason (e.g. the decision that sets this day)."), code="reason_required"
+        )
     national = WorkingCalendar(overrides={})
     if kind == CalendarOverrideKind.WORKING_DAY and national.is_working_day(day):
-        raise DomainError(_("%(day)s is already a working day.") % {"day": f"{day:%d/%m/%Y}"})
+        raise DomainError(
+            _("%(day)s is already a working day.") % {"day": f"{day:%d/%m/%Y}"},
+            code="already_working_day",
+        )
     if kind == CalendarOverrideKind.DAY_OFF and not national.is_working_day(day):
-        raise DomainError(_("%(day)s is already a day off.") % {"day": f"{day:%d/%m/%Y}"})
+        raise DomainError(
+            _("%(day)s is already a day off.") % {"day": f"{day:%d/%m/%Y}"}, code="already_day_off"
+        )
     override, created = CalendarOverride.objects.update_or_create(
         date=day, defaults={"kind": kind, "reason": reason.strip(), "created_by": by}
     )

@@ -48,15 +48,22 @@ def current_rows() -> list[UnitRow]:
     rows: list[UnitRow] = []
     for province in Province.iter_all():
         province_row = UnitRow(
-            UnitLevel.PROVINCE, f"{int(province.code):02d}", TWO_TIER_FROM,
-            province.name, province.division_type.value,
+            UnitLevel.PROVINCE,
+            f"{int(province.code):02d}",
+            TWO_TIER_FROM,
+            province.name,
+            province.division_type.value,
         )
         rows.append(province_row)
         for ward in Ward.iter_by_province(province.code):
             rows.append(
                 UnitRow(
-                    UnitLevel.COMMUNE, f"{int(ward.code):05d}", TWO_TIER_FROM,
-                    ward.name, ward.division_type.value, parent_key=province_row.key,
+                    UnitLevel.COMMUNE,
+                    f"{int(ward.code):05d}",
+                    TWO_TIER_FROM,
+                    ward.name,
+                    ward.division_type.value,
+                    parent_key=province_row.key,
                 )
             )
     return rows
@@ -65,15 +72,28 @@ def current_rows() -> list[UnitRow]:
 def historic_rows(data: dict) -> list[UnitRow]:
     valid_to = dt.date.fromisoformat(data["valid_to"])
     rows = [
-        UnitRow(UnitLevel.PROVINCE, item["code"], SIXTY_THREE_FROM, item["name"],
-                _division_type(item["name"]), valid_to)
+        UnitRow(
+            UnitLevel.PROVINCE,
+            item["code"],
+            SIXTY_THREE_FROM,
+            item["name"],
+            _division_type(item["name"]),
+            valid_to,
+        )
         for item in data["provinces"]
     ]
     for item in data["districts"]:
         parent = (UnitLevel.PROVINCE.value, item["province"], SIXTY_THREE_FROM)
         rows.append(
-            UnitRow(UnitLevel.DISTRICT, item["code"], SIXTY_THREE_FROM, item["name"],
-                    _division_type(item["name"]), valid_to, parent)
+            UnitRow(
+                UnitLevel.DISTRICT,
+                item["code"],
+                SIXTY_THREE_FROM,
+                item["name"],
+                _division_type(item["name"]),
+                valid_to,
+                parent,
+            )
         )
     return rows
 
@@ -108,12 +128,17 @@ def _upsert(rows: list[UnitRow], existing: dict, report: LoadReport) -> None:
     to_update: list[AdministrativeUnit] = []
     for row in rows:
         parent = existing[row.parent_key] if row.parent_key else None
-        wanted = {"name": row.name, "division_type": row.division_type,
-                  "valid_to": row.valid_to, "parent_id": parent.pk if parent else None}
+        wanted = {
+            "name": row.name,
+            "division_type": row.division_type,
+            "valid_to": row.valid_to,
+            "parent_id": parent.pk if parent else None,
+        }
         unit = existing.get(row.key)
         if unit is None:
-            unit = AdministrativeUnit(level=row.level, code=row.code, valid_from=row.valid_from,
-                                      **wanted)
+            unit = AdministrativeUnit(
+                level=row.level, code=row.code, valid_from=row.valid_from, **wanted
+            )
             to_create.append(unit)
         elif any(getattr(unit, name) != value for name, value in wanted.items()):
             for name, value in wanted.items():

@@ -62,11 +62,13 @@ def load_demo_province() -> list[DemoLogin]:
         grant_role(user, role, agency=agency)
         if role == Role.REGISTRY_OFFICER:
             grant_role(user, role, unit=province)
-        logins.append(DemoLogin(username, password, full_name, role.label, agency.name))
+        logins.append(DemoLogin(username, password, full_name, str(role.label), agency.name))
     admin = User.objects.filter(username="admin").first()
     password = _password()
     if admin is None:
-        admin = User.objects.create_superuser("admin", password=password, full_name="Quản trị hệ thống")
+        admin = User.objects.create_superuser(
+            "admin", password=password, full_name="Quản trị hệ thống"
+        )
     else:
         admin.set_password(password)
         admin.save(update_fields=["password"])

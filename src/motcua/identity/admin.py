@@ -14,5 +14,8 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class MotcuaUserAdmin(UserAdmin):
     list_display = ["username", "full_name", "kind", "is_active", "is_superuser"]
-    fieldsets = (*UserAdmin.fieldsets, ("motcua", {"fields": ("kind", "full_name", "phone")}))
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("motcua", {"fields": ("kind", "full_name", "phone")}),
+    )
     inlines = [RoleAssignmentInline]

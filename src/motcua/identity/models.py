@@ -18,7 +18,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -53,9 +53,7 @@ class RoleAssignment(models.Model):
         blank=True,
         related_name="role_assignments",
     )
-    granted_by = models.ForeignKey(
-        User, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    granted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:

@@ -32,10 +32,12 @@ class Scope:
 
 def _ancestors(model: type[Model], start_id: int | None) -> set[int]:
     seen: set[int] = set()
-    current = start_id
+    current: int | None = start_id
     while current is not None and current not in seen:
         seen.add(current)
-        current = model._default_manager.filter(pk=current).values_list("parent_id", flat=True).first()
+        current = (
+            model._default_manager.filter(pk=current).values_list("parent_id", flat=True).first()
+        )
     return seen
 
 
@@ -55,6 +57,8 @@ def scope_of(obj: Any) -> Scope:
     """The agencies and units an object belongs to, with all their ancestors."""
     from motcua.core.models import AdministrativeUnit, Agency
 
+    agency_id: int | None
+    unit_id: int | None
     if isinstance(obj, Agency):
         agency_id, unit_id = obj.pk, obj.unit_id
     elif isinstance(obj, AdministrativeUnit):

@@ -19,7 +19,9 @@ def create_staff_user(
 ) -> User:
     """Create a staff account (no role yet). A None password leaves it unusable."""
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(_("The login name %(name)s is taken.") % {"name": username})
+        raise DomainError(
+            _("The login name %(name)s is taken.") % {"name": username}, code="username_taken"
+        )
     user = User(username=username, full_name=full_name, email=email, kind=AccountKind.STAFF)
     user.is_staff = False  # the Django admin stays for superusers only
     if password:
@@ -37,9 +39,12 @@ def grant_role(
 ) -> RoleAssignment:
     """Give `user` a role within an agency and/or unit; granting twice changes nothing."""
     if role not in Role.values:
-        raise DomainError(_("Unknown role: %(role)s") % {"role": role})
+        raise DomainError(_("Unknown role: %(role)s") % {"role": role}, code="unknown_role")
     if agency is None and unit is None:
-        raise DomainError(_("A role needs an agency or an administrative unit as its scope."))
+        raise DomainError(
+            _("A role needs an agency or an administrative unit as its scope."),
+            code="scope_required",
+        )
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, agency=agency, unit=unit, defaults={"granted_by": by}
     )
@@ -49,8 +54,11 @@ def grant_role(
             actor=by,
             obj=user,
             agency=agency,
-            data={"role": str(role), "agency": getattr(agency, "code", None),
-                  "unit": getattr(unit, "code", None)},
+            data={
+                "role": str(role),
+                "agency": getattr(agency, "code", None),
+                "unit": getattr(unit, "code", None),
+            },
         )
     return assignment
 

@@ -73,18 +73,27 @@ def verify_chain(records: Iterable[AuditRecord] | None = None) -> ChainReport:
     for record in records:
         if record_hash(hashed_fields(record), record.previous_hash) != record.hash:
             return ChainReport(
-                False, count, record.sequence, record.pk,
+                False,
+                count,
+                record.sequence,
+                record.pk,
                 "its content does not match its hash: the record was edited",
             )
         if record.sequence != expected_sequence:
             return ChainReport(
-                False, count, record.sequence, record.pk,
+                False,
+                count,
+                record.sequence,
+                record.pk,
                 f"records {expected_sequence}..{record.sequence - 1} before it are missing: "
                 "deleted",
             )
         if record.previous_hash != previous_hash:
             return ChainReport(
-                False, count, record.sequence, record.pk,
+                False,
+                count,
+                record.sequence,
+                record.pk,
                 "it does not follow the record before it: records were reordered or replaced",
             )
         previous_hash = record.hash
@@ -96,7 +105,10 @@ def verify_chain(records: Iterable[AuditRecord] | None = None) -> ChainReport:
     head_hash = head.hash if head else GENESIS_HASH
     if head_sequence != count or head_hash != previous_hash:
         return ChainReport(
-            False, count, count + 1, last_id,
+            False,
+            count,
+            count + 1,
+            last_id,
             f"the chain head says {head_sequence} records but {count} remain: "
             "records at the end were deleted",
         )

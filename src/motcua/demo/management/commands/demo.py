@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if not no_serve and not settings.DEBUG and "MOTCUA_DEBUG" not in os.environ:
             # The demo serves plain http on localhost: debug mode, non-secure cookies.
             env = {**os.environ, "MOTCUA_DEBUG": "1"}
-            os.execve(sys.executable, [sys.executable, "-m", "motcua", "demo", "--addr", addr], env)
+            os.execve(sys.executable, [sys.executable, "-m", "motcua", "demo", "--addr", addr], env)  # noqa: S606
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo province (Quảng Ninh)…")
         logins = load_demo_province()
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             )
         if no_serve:
             return
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        worker = subprocess.Popen(
             [sys.executable, "-m", "motcua", "db_worker", "--no-reload", "--queue-name", "*"]
         )
         self.stdout.write(f"Task worker started (pid {worker.pid}). Ctrl-C stops both.\n")
