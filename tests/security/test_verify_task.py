@@ -4,12 +4,34 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from motcua.identity.models import Role
 from motcua.security.models import AuditAction
 from motcua.security.services import record
 from tests.conftest import subprocess_env
+
+
+def run_worker() -> None:
+    """The real worker command, in its own process, until the queue is empty."""
+    worker = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "motcua",
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stderr
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +66,19 @@ def test_security_officer_queues_a_chain_check_that_the_worker_runs(client, make
     assert queued.return_value["ok"] is True
     assert queued.return_value["records"] >= 2
     page = client.get("/backoffice/audit/").content.decode()
-    assert queued.return_value["message"] in page
+    assert f"({queued.return_value['records']} " in page
+    assert "status-ok" in page
+
+    tampered = record(AuditAction.READ, object_type="registry.citizen", object_id="2")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE security_auditrecord SET object_id = '3' WHERE id = %s", [tampered.pk]
+        )
+    client.post("/backoffice/audit/verify/")
+    run_worker()
+    page = client.get("/backoffice/audit/").content.decode()
+    assert "status-bad" in page
+    assert f"#{tampered.sequence}" in page
 
 
 @pytest.mark.django_db

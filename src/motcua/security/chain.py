@@ -50,6 +50,8 @@ class ChainReport:
     broken_sequence: int | None = None
     broken_id: int | None = None
     problem: str = ""
+    # edited | deleted | reordered | truncated: lets pages word the verdict in any language.
+    kind: str = ""
 
     def __str__(self) -> str:
         if self.ok:
@@ -78,6 +80,7 @@ def verify_chain(records: Iterable[AuditRecord] | None = None) -> ChainReport:
                 record.sequence,
                 record.pk,
                 "its content does not match its hash: the record was edited",
+                kind="edited",
             )
         if record.sequence != expected_sequence:
             return ChainReport(
@@ -87,6 +90,7 @@ def verify_chain(records: Iterable[AuditRecord] | None = None) -> ChainReport:
                 record.pk,
                 f"records {expected_sequence}..{record.sequence - 1} before it are missing: "
                 "deleted",
+                kind="deleted",
             )
         if record.previous_hash != previous_hash:
             return ChainReport(
@@ -95,6 +99,7 @@ def verify_chain(records: Iterable[AuditRecord] | None = None) -> ChainReport:
                 record.sequence,
                 record.pk,
                 "it does not follow the record before it: records were reordered or replaced",
+                kind="reordered",
             )
         previous_hash = record.hash
         expected_sequence += 1
@@ -111,5 +116,6 @@ def verify_chain(records: Iterable[AuditRecord] | None = None) -> ChainReport:
             last_id,
             f"the chain head says {head_sequence} records but {count} remain: "
             "records at the end were deleted",
+            kind="truncated",
         )
     return ChainReport(True, count)

@@ -13,5 +13,6 @@ def verify_audit_chain() -> dict:
         "ok": report.ok,
         "records": report.records,
         "broken_sequence": report.broken_sequence,
+        "kind": report.kind,
         "message": str(report),
     }
