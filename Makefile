@@ -34,7 +34,9 @@ bench: $(STAMP)
 
 ## Rebuild the translation catalogues after changing user-facing strings.
 messages: $(STAMP)
-	cd src/motcua && ../../$(BIN)/motcua makemessages --locale vi --locale en --no-obsolete --add-location file
+	cd src/motcua && ../../$(BIN)/motcua makemessages --locale vi --locale en --no-obsolete --add-location file --ignore "*/migrations/*"
+	# Fuzzy guesses from msgmerge are wrong more often than right: empty them for review.
+	msgattrib --clear-fuzzy --empty -o src/motcua/locale/vi/LC_MESSAGES/django.po src/motcua/locale/vi/LC_MESSAGES/django.po
 	cd src/motcua && ../../$(BIN)/motcua compilemessages
 
 clean:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.identity",
     "motcua.security",
+    "motcua.registry",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
