@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from motcua import __version__
 from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
+from motcua.registry.api import router as registry_router
 from motcua.security.api import router as security_router
 
 api = NinjaAPI(
@@ -38,4 +39,5 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 api.add_router("/core/", core_router)
+api.add_router("/registry/", registry_router)
 api.add_router("/security/", security_router)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("backoffice/registry/", include("motcua.registry.urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]
