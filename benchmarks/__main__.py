@@ -1,6 +1,7 @@
 """`make bench`: figures for the foundation's hot paths, printed, not asserted.
 
-Runs against a throwaway SQLite database (or DATABASE_URL if set to a scratch database).
+Runs against a throwaway SQLite database, or against DATABASE_URL when set: that must be a
+scratch database (the registry tables are emptied). BENCH_PEOPLE sets the population size.
 """
 
 import datetime as dt
@@ -26,6 +27,9 @@ def main() -> None:
     bench_calendar()
     bench_audit()
     bench_verify()
+    from benchmarks import registry
+
+    registry.run(int(os.environ.get("BENCH_PEOPLE", "200000")))
 
 
 def rate(label: str, count: int, seconds: float, unit: str) -> None:

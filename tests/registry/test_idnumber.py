@@ -27,10 +27,10 @@ def test_a_composed_number_parses_back_to_its_parts(province, birth, sex, serial
     sex=sexes,
     serial=serials,
     shift=st.sampled_from([-200, -100, 100, 200]),
-)  # noqa: E501
+)
 def test_a_birth_year_in_another_century_is_named_as_the_failing_rule(
     province, birth, sex, serial, shift
-):  # noqa: E501
+):
     number = idnumber.compose(province, birth.year, sex, serial)
     other = (
         birth.replace(year=birth.year + shift)
@@ -92,7 +92,7 @@ def test_quang_ninh_is_022_and_full_width_digits_are_not_digits():
         (50, 60),
         (58, None),
         (70, None),
-    ],  # noqa: E501
+    ],
 )
 def test_card_expiry_follows_the_renewal_ages_with_two_years_grace(issued_at_age, expires_at_age):
     born = dt.date(1980, 3, 15)

@@ -76,7 +76,7 @@ def test_a_lookup_without_purpose_is_refused_and_reveals_nothing(client, officer
 
 def test_a_commune_officer_sees_only_residents_of_their_commune(
     client, make_staff, communes, make_citizen
-):  # noqa: E501
+):
     here = make_citizen("Phạm Minh Tuấn", permanent_commune=communes[0])
     there = make_citizen("Phạm Minh Tuấn", permanent_commune=communes[1])
     client.force_login(make_staff(Role.REGISTRY_OFFICER, unit=communes[0]))

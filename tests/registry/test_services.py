@@ -84,8 +84,8 @@ def test_a_household_keeps_exactly_one_head(communes):
 def test_joining_a_new_household_leaves_the_old_one(communes):
     person = born()
     first = services.create_household("2200000003", head=person)
-    second = services.create_household("2200000004", head=born(number="022070000001",
-                                                              date=dt.date(1970, 2, 2)))  # fmt: skip
+    elder = born(number="022070000001", date=dt.date(1970, 2, 2))
+    second = services.create_household("2200000004", head=elder)
     services.add_member(second, person, Relation.CHILD)
     assert not first.members.filter(citizen=person, left_on__isnull=True).exists()
     assert second.members.filter(citizen=person, left_on__isnull=True).exists()

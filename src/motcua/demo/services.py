@@ -43,6 +43,19 @@ def _password() -> str:
     return secrets.token_urlsafe(9)
 
 
+def load_demo_registry(people: int = 20_000, defect_rate: float = 0.05) -> int:
+    """A synthetic population with known defects, scanned, unless one is already there.
+    Returns the number of citizens."""
+    from motcua.registry.generate import generate_population
+    from motcua.registry.models import Citizen
+    from motcua.registry.quality.scan import run_scan
+
+    if not Citizen.objects.exists():
+        generate_population(people, defect_rate=defect_rate, seed=22)
+        run_scan()
+    return Citizen.objects.count()
+
+
 @transaction.atomic
 def load_demo_province() -> list[DemoLogin]:
     """Load units and agencies, create or reset the demo staff; return their logins."""

@@ -19,7 +19,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from motcua.identity.models import Role, RoleAssignment
+from motcua.identity.models import Role, RoleAssignment, User
 
 STAFF_ROLES: frozenset[str] = frozenset(Role.values)
 
@@ -172,3 +172,11 @@ def role_required(*roles: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user behind a request that a permission check has already admitted."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied(_("Log in first."))
+    return user

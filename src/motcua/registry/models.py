@@ -21,10 +21,10 @@ class Citizen(models.Model):
     rules find those; the registry keeps the record rather than losing it.
     """
 
-    id_number = models.CharField(_("personal ID number"), max_length=12, unique=True)
+    id_number = models.CharField(_("personal ID number"), max_length=12)
     full_name = models.CharField(_("full name"), max_length=150)
     # Diacritic-free, lower-case copy of the name (names.name_key), indexed for search.
-    name_key = models.CharField(max_length=150, db_index=True, editable=False)
+    name_key = models.CharField(max_length=150, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     birth_province_code = models.CharField(
@@ -34,12 +34,14 @@ class Citizen(models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True)
     religion = models.CharField(_("religion"), max_length=50, blank=True)
     permanent_address = models.CharField(_("permanent residence"), max_length=255, blank=True)
+    # Indexed by citizen_commune_status, which starts with it.
     permanent_commune = models.ForeignKey(
         "core.AdministrativeUnit",
         models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         verbose_name=_("commune of permanent residence"),
     )
     temporary_address = models.CharField(_("temporary residence"), max_length=255, blank=True)
@@ -49,6 +51,7 @@ class Citizen(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         verbose_name=_("commune of temporary residence"),
     )
     status = models.CharField(
@@ -63,7 +66,16 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = _("citizen")
         verbose_name_plural = _("citizens")
+        # Every index slows bulk imports: these are the ones search and the scan use. A
+        # constraint rather than unique=True spares PostgreSQL a second (LIKE) index.
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], name="citizen_id_number_unique"),
+        ]
         indexes = [
+            # PostgreSQL: pattern ops serve = and LIKE 'prefix%'; SQLite: a plain b-tree.
+            models.Index(
+                fields=["name_key"], name="citizen_name_key", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["birth_date", "sex"], name="citizen_birth_sex"),
             models.Index(fields=["permanent_commune", "status"], name="citizen_commune_status"),
         ]

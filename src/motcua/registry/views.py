@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core.exceptions import DomainError
 from motcua.identity.models import Role
-from motcua.identity.permissions import has_role, require_role, role_required, scoped
+from motcua.identity.permissions import acting_user, has_role, require_role, role_required, scoped
 from motcua.registry.forms import (
     PURPOSES,
     ImportForm,
@@ -106,7 +106,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            start_import(form.cleaned_data["file"], by=request.user, request=request)
+            start_import(form.cleaned_data["file"], by=acting_user(request), request=request)
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
@@ -228,7 +228,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         resolve_issue(
             issue,
             status=form.cleaned_data["status"],
-            by=request.user,
+            by=acting_user(request),
             request=request,
             note=form.cleaned_data["note"],
         )

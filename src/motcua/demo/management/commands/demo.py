@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.demo.services import load_demo_province
+from motcua.demo.services import load_demo_province, load_demo_registry
 
 
 class Command(BaseCommand):
@@ -17,15 +17,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="Prepare the data and print logins only."
         )
+        parser.add_argument(
+            "--people", type=int, default=20_000, help="Size of the synthetic registry."
+        )
 
-    def handle(self, *args, addr: str, no_serve: bool, **options) -> None:
+    def handle(self, *args, addr: str, no_serve: bool, people: int, **options) -> None:
         if not no_serve and not settings.DEBUG and "MOTCUA_DEBUG" not in os.environ:
             # The demo serves plain http on localhost: debug mode, non-secure cookies.
             env = {**os.environ, "MOTCUA_DEBUG": "1"}
-            os.execve(sys.executable, [sys.executable, "-m", "motcua", "demo", "--addr", addr], env)  # noqa: S606
+            argv = [sys.executable, "-m", "motcua", "demo", "--addr", addr, "--people", str(people)]
+            os.execve(sys.executable, argv, env)  # noqa: S606
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo province (Quảng Ninh)…")
         logins = load_demo_province()
+        self.stdout.write(f"Building a registry of {people:,} people with known defects…")
+        citizens = load_demo_registry(people)
+        self.stdout.write(f"Registry: {citizens:,} citizens, quality scanned.")
         url = f"http://{addr}/"
         self.stdout.write(self.style.SUCCESS(f"\nmotcua demo: {url}"))
         self.stdout.write(f"Back office: {url}backoffice/   API docs: {url}api/docs")
