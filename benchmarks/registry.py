@@ -82,7 +82,8 @@ def bench_import(people: int, work: Path) -> None:
         f"included)"
     )
     print(f"{'import peak memory (RSS)':<44} {peak_mb:>10,.0f} MB")
-    print(f"  {child.stdout.strip().splitlines()[-1] if child.stdout.strip() else ''}")
+    counts = [line for line in child.stdout.splitlines() if "rows:" in line]
+    print(f"  {counts[0] if counts else child.stdout.strip()}")
     began = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "motcua", "registry", "import", str(path)],

@@ -153,6 +153,11 @@ MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "22")
 MOTCUA_AGENCY_ROOT_CODE = env_str("MOTCUA_AGENCY_ROOT_CODE", "H49")
 # Office hours as "HH:MM-HH:MM" spans; one working day is their total (8 hours by default).
 MOTCUA_OFFICE_HOURS = env_list("MOTCUA_OFFICE_HOURS", ["07:30-11:30", "13:00-17:00"])
+# Registry: years after which an unverified record counts as not "live"; largest import file.
+MOTCUA_REGISTRY_VERIFY_YEARS = int(env_str("MOTCUA_REGISTRY_VERIFY_YEARS", "5"))
+MOTCUA_REGISTRY_IMPORT_MAX_BYTES = int(
+    env_str("MOTCUA_REGISTRY_IMPORT_MAX_BYTES", str(512 * 1024 * 1024))
+)
 # How many reverse proxies in front of motcua append to X-Forwarded-For (0: trust none).
 MOTCUA_PROXY_COUNT = int(env_str("MOTCUA_PROXY_COUNT", "0"))
 

@@ -61,8 +61,9 @@ def _name_prefix(queryset: QuerySet[Citizen], key: str) -> QuerySet[Citizen]:
 
 
 def search_citizens(user: Any, query: CitizenQuery, limit: int = MAX_RESULTS) -> list[Citizen]:
-    """Citizens matching an ID number, a name without diacritics (prefix first, then any
-    part of the name), a birth date and/or a commune, within the user's scope."""
+    """Citizens matching an ID number, a name without diacritics (from its start, or
+    anywhere when nothing starts so), a birth date and/or a commune, within the user's
+    scope."""
     base = visible_citizens(user).select_related("permanent_commune")
     if query.birth_date:
         base = base.filter(birth_date=query.birth_date)
@@ -75,10 +76,9 @@ def search_citizens(user: Any, query: CitizenQuery, limit: int = MAX_RESULTS) ->
         return list(base.order_by("name_key", "id")[:limit])
     key = name_key(text)
     found = list(_name_prefix(base, key).order_by("name_key", "id")[:limit])
-    if len(found) < limit:
-        seen = [citizen.pk for citizen in found]
-        more = base.filter(name_key__contains=key).exclude(pk__in=seen)
-        found += list(more.order_by("name_key", "id")[: limit - len(found)])
+    if not found:
+        # A part of a name ("van an", "thi lan"): the slower search anywhere in the name.
+        found = list(base.filter(name_key__contains=key).order_by("name_key", "id")[:limit])
     return found
 
 

@@ -10,24 +10,10 @@ from pathlib import Path
 from motcua.registry.generation.population import PersonDraft
 from motcua.registry.generation.report import CSV_RULES, GenerationReport
 from motcua.registry.generation.run import Run, check_arguments, load_province
+from motcua.registry.importing.sources import COLUMNS
 
-IMPORT_HEADER = (
-    "id_number",
-    "full_name",
-    "birth_date",
-    "sex",
-    "birth_province_code",
-    "nationality",
-    "ethnicity",
-    "religion",
-    "permanent_commune_code",
-    "permanent_address",
-    "temporary_commune_code",
-    "temporary_address",
-    "status",
-    "death_date",
-    "last_verified_at",
-)
+# One definition of the file format, shared with the importer.
+IMPORT_HEADER = COLUMNS
 PROGRESS_EVERY = 1000
 
 
