@@ -91,3 +91,16 @@ def test_a_commune_officer_cannot_resolve_another_communes_issue(
     assert response.status_code == 403
     issue.refresh_from_db()
     assert issue.status == IssueStatus.OPEN
+
+
+def test_the_work_queue_lists_the_most_severe_issues_first(client, officer, make_citizen):
+    from motcua.registry.rule_labels import rule_label
+
+    make_citizen("Hoàng Thị Mai", dt.date(1991, 3, 3), "female", last_verified_at=None)  # low
+    make_citizen("Lý Văn Bình", dt.date(1980, 5, 5), id_number="022285000009")  # high
+    run_scan()
+    client.force_login(officer)
+    page = client.get("/backoffice/registry/quality/issues/").content.decode()
+    high = page.index(str(rule_label("id_century_mismatch")))
+    low = page.index(str(rule_label("not_verified")))
+    assert high < low

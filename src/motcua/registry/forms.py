@@ -47,7 +47,7 @@ class SearchForm(forms.Form):
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     commune = forms.ModelChoiceField(
-        label=_("Commune"),
+        label=_("Commune or ward"),
         required=False,
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("All communes"),
@@ -80,7 +80,7 @@ class ImportForm(forms.Form):
 
 class IssueFilterForm(forms.Form):
     commune = forms.ModelChoiceField(
-        label=_("Commune"),
+        label=_("Commune or ward"),
         required=False,
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("All communes"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from motcua.registry.models import (
     QualityAttribute,
     QualityIssue,
     QualityScan,
+    Severity,
 )
 from motcua.registry.rule_labels import rule_label
 from motcua.registry.selectors import (
@@ -199,9 +201,15 @@ def issue_queue(request: HttpRequest) -> HttpResponse:
         if data["rule"]:
             issues = issues.filter(rule=data["rule"])
     issues = issues.select_related("citizen", "other_citizen", "household", "commune")
-    page = Paginator(issues.order_by("-severity", "rule", "pk"), 50).get_page(
-        request.GET.get("page")
+    # Most severe first: high, medium, low (not their alphabetical order).
+    ranked = issues.annotate(
+        rank=Case(
+            When(severity=Severity.HIGH, then=Value(0)),
+            When(severity=Severity.MEDIUM, then=Value(1)),
+            default=Value(2),
+        )
     )
+    page = Paginator(ranked.order_by("rank", "rule", "pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/issues.html",
