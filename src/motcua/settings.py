@@ -168,3 +168,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+# --- Electronic identity: citizen accounts, second factor, throttling (identity/accounts) ---
+# (filled in by the accounts work)
+
+# --- OpenID Connect provider (identity/oidc) ---
+# (filled in by the OIDC work)

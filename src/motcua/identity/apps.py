@@ -6,3 +6,6 @@ class IdentityConfig(AppConfig):
     name = "motcua.identity"
     label = "identity"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from motcua.identity.accounts import signals  # noqa: F401

@@ -1,0 +1,1 @@
+"""Registry events that change accounts (death, card revocation)."""

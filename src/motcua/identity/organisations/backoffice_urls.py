@@ -1,0 +1,4 @@
+"""Officers' organisation queue (/backoffice/organisations/)."""
+
+app_name = "organisations_backoffice"
+urlpatterns: list = []
