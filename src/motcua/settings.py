@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +172,54 @@ LOGGING = {
 
 
 # --- Electronic identity: citizen accounts, second factor, throttling (identity/accounts) ---
-# (filled in by the accounts work)
+# Failed logins (password or second factor) before an account is locked, and for how long.
+MOTCUA_LOGIN_FAILURES_BEFORE_LOCK = int(env_str("MOTCUA_LOGIN_FAILURES_BEFORE_LOCK", "5"))
+MOTCUA_LOGIN_LOCK_MINUTES = int(env_str("MOTCUA_LOGIN_LOCK_MINUTES", "15"))
+# Failures from one address, over any accounts, within the same window.
+MOTCUA_LOGIN_FAILURES_PER_IP = int(env_str("MOTCUA_LOGIN_FAILURES_PER_IP", "20"))
+# Staff log in with a TOTP second factor (enrolled right after the password the first time).
+MOTCUA_STAFF_SECOND_FACTOR = env_bool("MOTCUA_STAFF_SECOND_FACTOR", default=True)
 
 # --- OpenID Connect provider (identity/oidc) ---
-# (filled in by the OIDC work)
+# "Log in with e-ID" for other provincial systems; see docs/identity-oidc.md.
+from motcua.identity.oidc import keys as _oidc_keys  # noqa: E402
+
+_OIDC_KEYS = _oidc_keys.load(VAR_DIR)  # MOTCUA_OIDC_PRIVATE_KEY, or var/oidc/active.pem
+# Where an anonymous authorization request sends the person: the citizen login.
+MOTCUA_OIDC_LOGIN_URL = env_str("MOTCUA_OIDC_LOGIN_URL", "/account/login/")
+OAUTH2_PROVIDER: dict[str, Any] = {
+    "OIDC_ENABLED": True,
+    # Empty: derived from the request (the site root). Set it behind a proxy that rewrites.
+    "OIDC_ISS_ENDPOINT": env_str("MOTCUA_OIDC_ISSUER", ""),
+    # Read at start-up only for django-oauth-toolkit's checks; signing and the JWKS read
+    # the key files on every use, so `motcua oidc_rotate_key` needs no restart.
+    "OIDC_RSA_PRIVATE_KEY": _OIDC_KEYS.active,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": list(_OIDC_KEYS.previous),
+    "OIDC_JWKS_MAX_AGE_SECONDS": 600,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_VALIDATOR_CLASS": "motcua.identity.oidc.validator.MotcuaValidator",
+    "SCOPES_BACKEND_CLASS": "motcua.identity.oidc.scopes.MotcuaScopes",
+    # Descriptions shown to people come from the scopes backend, translated.
+    "SCOPES": {"openid": "OpenID", "profile": "Name, birth date", "id_number": "ID number"},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # The rest of RFC 9700 too: bearer tokens only in headers, `iss` in the authorization
+    # response, tokens stored hashed, a replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(env_str("MOTCUA_OIDC_TOKEN_SECONDS", "3600")),
+    "ID_TOKEN_EXPIRE_SECONDS": int(env_str("MOTCUA_OIDC_TOKEN_SECONDS", "3600")),
+    "ALLOWED_REDIRECT_URI_SCHEMES": env_list(
+        "MOTCUA_OIDC_REDIRECT_SCHEMES", ["https", "http"] if DEBUG else ["https"]
+    ),
+}

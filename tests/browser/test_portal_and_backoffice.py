@@ -3,6 +3,7 @@ import re
 from playwright.sync_api import expect
 
 from motcua.identity.models import Role
+from tests.identity.accounts.helpers import browser_second_factor
 
 
 def test_home_is_vietnamese_and_switches_to_english(page, province):
@@ -34,6 +35,7 @@ def test_staff_logs_in_and_sees_their_roles(page, make_staff, justice):
     expect(page.get_by_role("alert")).to_be_visible()
     page.get_by_label("Mật khẩu").fill("Mat-khau-du-dai-2026")
     page.get_by_role("button", name="Đăng nhập").click()
+    browser_second_factor(page)
     expect(page.get_by_role("table")).to_contain_text("Sở Tư pháp")
     expect(page.get_by_role("table")).to_contain_text("Chuyên viên")
 
@@ -44,6 +46,7 @@ def test_administrator_adds_a_working_saturday_and_the_due_date_moves(page, make
     page.get_by_label("Tên đăng nhập").fill(f"{Role.ADMINISTRATOR}-1")
     page.get_by_label("Mật khẩu").fill("Mat-khau-du-dai-2026")
     page.get_by_role("button", name="Đăng nhập").click()
+    browser_second_factor(page)
 
     due_form = page.get_by_role("form", name="Hạn giải quyết")
     due_form.locator("input[name=start]").fill("2026-03-06T17:00")

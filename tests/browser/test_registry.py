@@ -6,6 +6,7 @@ from motcua.identity.models import Role
 from motcua.registry import idnumber
 from motcua.registry.models import Citizen
 from motcua.registry.names import name_key
+from tests.identity.accounts.helpers import browser_second_factor
 
 
 def test_registry_officer_finds_a_citizen_without_diacritics_and_opens_the_record(
@@ -28,6 +29,7 @@ def test_registry_officer_finds_a_citizen_without_diacritics_and_opens_the_recor
     page.get_by_label("Tên đăng nhập").fill(f"{Role.REGISTRY_OFFICER}-1")
     page.get_by_label("Mật khẩu").fill("Mat-khau-du-dai-2026")
     page.get_by_role("button", name="Đăng nhập").click()
+    browser_second_factor(page)
 
     search = page.get_by_role("search", name="Tìm kiếm công dân")
     search.get_by_label("Số định danh hoặc họ tên").fill("dang thi thu huong")

@@ -1,6 +1,7 @@
 import pytest
 
 from motcua.security.models import AuditAction, AuditRecord
+from tests.identity.accounts.helpers import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -12,10 +13,7 @@ def test_login_failed_login_and_logout_are_recorded_without_the_password(client,
     assert "wrong-password" not in str(failed.data) + failed.object_repr
     assert failed.source_ip == "127.0.0.1"
 
-    response = client.post(
-        "/backoffice/login/", {"username": "root", "password": "pw-Quang-Ninh-22"}
-    )
-    assert response.status_code == 302
+    staff_login(client, "root", "pw-Quang-Ninh-22")
     assert AuditRecord.objects.get(action=AuditAction.LOGIN).actor == superuser
 
     client.post("/backoffice/logout/")

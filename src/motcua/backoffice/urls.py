@@ -2,16 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from motcua.backoffice import views
+from motcua.identity.accounts import views as account_views
 
 app_name = "backoffice"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="backoffice/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # Password, then the second factor (identity/accounts/login.py), with lockout.
+    path("login/", account_views.staff_login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("agencies/", views.agency_list, name="agency_list"),

@@ -57,6 +57,81 @@ def load_demo_registry(people: int = 20_000, defect_rate: float = 0.05) -> int:
 
 
 @transaction.atomic
+def load_demo_citizens() -> list[DemoLogin]:
+    """A level-1 citizen, a level-2 citizen and an organisation's legal representative,
+    bound to clean adult records of the demo registry; passwords new on every run."""
+    from django.utils import timezone
+
+    from motcua.identity.models import (
+        AccountKind,
+        ApplicantRole,
+        EidLevel,
+        Organisation,
+        OrganisationMember,
+        OrganisationRole,
+        OrganisationStatus,
+    )
+    from motcua.registry.models import Citizen, CitizenStatus, IssueStatus
+
+    clean = (
+        Citizen.objects.filter(
+            status=CitizenStatus.ALIVE, birth_date__year__lte=1995, account__isnull=True
+        )
+        .exclude(quality_issues__status=IssueStatus.OPEN)
+        .exclude(sex="")
+        .order_by("id_number")
+    )
+    wanted = [
+        (EidLevel.LEVEL_1, "citizen, level 1"),
+        (EidLevel.LEVEL_2, "citizen, level 2"),
+        (EidLevel.LEVEL_2, "organisation representative"),
+    ]
+    existing = list(
+        User.objects.filter(kind=AccountKind.CITIZEN, username__startswith="0").order_by("pk")[
+            : len(wanted)
+        ]
+    )
+    officer = User.objects.filter(username="congan").first()
+    logins: list[DemoLogin] = []
+    for index, (level, label) in enumerate(wanted):
+        password = _password()
+        if index < len(existing):
+            user = existing[index]
+        else:
+            citizen = clean[index]
+            user = User(
+                username=citizen.id_number,
+                kind=AccountKind.CITIZEN,
+                citizen=citizen,
+                full_name=citizen.full_name,
+            )
+        user.eid_level = level
+        if level == EidLevel.LEVEL_2 and user.level2_verified_at is None:
+            user.level2_verified_by = officer
+            user.level2_verified_at = timezone.now()
+            user.level2_verified_place = "Công an tỉnh Quảng Ninh (demo)"
+        user.set_password(password)
+        user.save()
+        if label == "organisation representative" and not user.organisation_memberships.exists():
+            organisation = Organisation.objects.create(
+                name="Công ty TNHH Du lịch Vịnh Xanh",
+                code="5701234567",
+                address="Số 8, đường Hạ Long",
+                commune=user.citizen.permanent_commune if user.citizen else None,
+                status=OrganisationStatus.APPROVED,
+                applicant=user,
+                applicant_role=ApplicantRole.LEGAL_REPRESENTATIVE,
+                reviewed_by=officer,
+                reviewed_at=timezone.now(),
+            )
+            OrganisationMember.objects.create(
+                organisation=organisation, user=user, role=OrganisationRole.REPRESENTATIVE
+            )
+        logins.append(DemoLogin(user.username, password, user.full_name, label, "/account/login/"))
+    return logins
+
+
+@transaction.atomic
 def load_demo_province() -> list[DemoLogin]:
     """Load units and agencies, create or reset the demo staff; return their logins."""
     load_units()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from motcua.demo.services import load_demo_province, load_demo_registry
+from motcua.demo.services import load_demo_citizens, load_demo_province, load_demo_registry
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Building a registry of {people:,} people with known defects…")
         citizens = load_demo_registry(people)
         self.stdout.write(f"Registry: {citizens:,} citizens, quality scanned.")
+        logins += load_demo_citizens()
         url = f"http://{addr}/"
         self.stdout.write(self.style.SUCCESS(f"\nmotcua demo: {url}"))
         self.stdout.write(f"Back office: {url}backoffice/   API docs: {url}api/docs")
