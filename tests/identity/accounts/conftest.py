@@ -23,3 +23,13 @@ def sign_up(make_citizen):  # noqa: F811
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read English messages: pages and services speak English here."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -90,3 +90,32 @@ def test_a_citizen_cannot_use_the_staff_login_nor_staff_the_citizen_login(sign_u
     staff_at_citizen.post("/account/login/", {"username": "root", "password": "pw-Quang-Ninh-22"})
     assert not get_user(citizen_at_staff).is_authenticated
     assert not get_user(staff_at_citizen).is_authenticated
+
+
+def test_a_death_revokes_the_tokens_other_systems_got_through_e_id_login(
+    sign_up, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, Application, RefreshToken
+
+    user = sign_up()
+    client_app = Application.objects.create(
+        name="Hệ thống y tế",
+        client_type="confidential",
+        authorization_grant_type="authorization-code",
+        redirect_uris="https://yte.example/cb",
+    )
+    access = AccessToken.objects.create(
+        user=user,
+        application=client_app,
+        token="access-1",
+        scope="openid",
+        expires=timezone.now() + dt.timedelta(hours=1),
+    )
+    RefreshToken.objects.create(
+        user=user, application=client_app, token="refresh-1", access_token=access
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record_death(user.citizen, dt.date(2026, 1, 2))
+    assert not AccessToken.objects.filter(user=user).exists()
+    assert not RefreshToken.objects.filter(user=user, revoked__isnull=True).exists()

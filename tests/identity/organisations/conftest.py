@@ -92,3 +92,13 @@ def client():
     browser = Client()
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return browser
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read English messages: pages and services speak English here."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -192,20 +192,39 @@ def end_sessions(user: User, *, keep: str | None = None) -> int:
 def disable_account(
     user: User, reason: str, *, by: Any = None, request: HttpRequest | None = None
 ) -> None:
-    """Disable an account at once: it can no longer log in and all its sessions end."""
+    """Disable an account at once: it can no longer log in, all its sessions end, and the
+    tokens other systems got for it through "log in with e-ID" are revoked."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active or user.disabled_reason != reason:
         user.is_active = False
         user.disabled_reason = reason[:255]
         user.save(update_fields=["is_active", "disabled_reason"])
     ended = end_sessions(user)
+    revoked = _revoke_tokens(user)
     record(
         AuditAction.UPDATE,
         request=request,
         actor=by,
         obj=user,
-        data={"event": "account_disabled", "reason": reason, "sessions_ended": ended},
+        data={
+            "event": "account_disabled",
+            "reason": reason,
+            "sessions_ended": ended,
+            "tokens_revoked": revoked,
+        },
     )
+
+
+def _revoke_tokens(user: User) -> int:
+    """End what other systems hold for this account through "log in with e-ID"."""
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    count = 0
+    for refresh in get_refresh_token_model().objects.filter(user=user, revoked__isnull=True):
+        refresh.revoke()
+        count += 1
+    deleted, _details = get_access_token_model().objects.filter(user=user).delete()
+    return count + deleted
 
 
 @transaction.atomic
