@@ -75,7 +75,10 @@ def load_demo_citizens() -> list[DemoLogin]:
 
     clean = (
         Citizen.objects.filter(
-            status=CitizenStatus.ALIVE, birth_date__year__lte=1995, account__isnull=True
+            status=CitizenStatus.ALIVE,
+            birth_date__year__lte=1995,
+            account__isnull=True,
+            birth_province_code="022",
         )
         .exclude(quality_issues__status=IssueStatus.OPEN)
         .exclude(sex="")
