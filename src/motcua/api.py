@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from motcua import __version__
+from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
 from motcua.registry.api import router as registry_router
@@ -39,5 +40,6 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 api.add_router("/core/", core_router)
+api.add_router("/catalog/", catalog_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/security/", security_router)

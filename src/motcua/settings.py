@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "motcua.identity",
     "motcua.security",
     "motcua.registry",
+    "motcua.catalog",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("backoffice/identity/", include("motcua.identity.accounts.backoffice_urls")),
     path("backoffice/organisations/", include("motcua.identity.organisations.backoffice_urls")),
     path("backoffice/registry/", include("motcua.registry.urls")),
+    path("backoffice/catalog/", include("motcua.catalog.urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from motcua.catalog.services import seed_catalog
 from motcua.core.models import Agency
 from motcua.core.services import province_unit, seed_agencies
 from motcua.core.units import load_units
@@ -139,6 +140,7 @@ def load_demo_province() -> list[DemoLogin]:
     """Load units and agencies, create or reset the demo staff; return their logins."""
     load_units()
     seed_agencies()
+    seed_catalog()
     province = province_unit()
     logins: list[DemoLogin] = []
     for username, full_name, role, agency_code in DEMO_STAFF:
