@@ -27,6 +27,8 @@ def test_an_officer_in_scope_raises_an_account_to_level_2(sign_up, communes, off
     officer, browser = officer_of(communes[0])
     page = browser.get("/backoffice/identity/level2/", {"id_number": account.username})
     assert account.full_name in page.content.decode()
+    read = AuditRecord.objects.filter(action="read", object_id=str(account.citizen_id)).first()
+    assert read is not None and read.actor == officer and "level 2" in read.purpose
     response = browser.post(
         f"/backoffice/identity/level2/{account.username}/", {"place": "Công an phường Hồng Gai"}
     )

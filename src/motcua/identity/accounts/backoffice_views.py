@@ -13,6 +13,11 @@ from motcua.identity.accounts import services
 from motcua.identity.accounts.forms import Level2RaiseForm, Level2SearchForm
 from motcua.identity.models import AccountKind, EidLevel, Role, User
 from motcua.identity.permissions import acting_user, require_role, role_required, scoped
+from motcua.security.models import AuditAction
+from motcua.security.services import record
+
+# Officers read registry data here to check a chip card in person; the audit says so.
+LEVEL2_PURPOSE = "e-ID level 2 check against the chip card"
 
 
 @role_required(Role.REGISTRY_OFFICER)
@@ -23,6 +28,7 @@ def level2_queue(request: HttpRequest) -> HttpResponse:
         found = services.level2_candidate(search.cleaned_data["id_number"])
         if found is not None and found.citizen is not None:
             require_role(request, Role.REGISTRY_OFFICER, found.citizen)
+            record(AuditAction.READ, request=request, obj=found.citizen, purpose=LEVEL2_PURPOSE)
         elif found is None:
             search.add_error("id_number", _("No citizen account has this ID number."))
     waiting = scoped(
@@ -34,6 +40,15 @@ def level2_queue(request: HttpRequest) -> HttpResponse:
         agency_path=None,
         unit_path="citizen__permanent_commune",
     ).order_by("-date_joined")[:50]
+    if waiting:
+        record(
+            AuditAction.READ,
+            request=request,
+            object_type="registry.citizen",
+            object_repr="level-1 accounts waiting",
+            purpose=LEVEL2_PURPOSE,
+            data={"results": [account.username for account in waiting]},
+        )
     context = {
         "search": search,
         "found": found,
@@ -50,6 +65,8 @@ def level2_raise(request: HttpRequest, id_number: str) -> HttpResponse:
     if account is None or account.citizen is None:
         raise Http404(_("No citizen account has this ID number."))
     require_role(request, Role.REGISTRY_OFFICER, account.citizen)
+    if request.method == "GET":
+        record(AuditAction.READ, request=request, obj=account.citizen, purpose=LEVEL2_PURPOSE)
     form = Level2RaiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
