@@ -21,12 +21,10 @@ from motcua.core.exceptions import DomainError
 from motcua.identity.models import Role
 from motcua.registry import idnumber
 from motcua.registry.importing import runner
-from motcua.registry.importing.fields import fast_name_key
 from motcua.registry.importing.rows import RowParser
 from motcua.registry.importing.sources import COLUMNS, SourceRow
 from motcua.registry.imports import import_file, start_import
 from motcua.registry.models import Citizen, ImportJob, ImportStatus
-from motcua.registry.names import name_key
 from motcua.security.models import AuditRecord
 from tests.conftest import subprocess_env
 
@@ -415,12 +413,6 @@ def test_start_import_accepts_an_xlsx_workbook_whatever_its_name(
     content = write_xlsx(tmp_path / "w.xlsx", [list(person(1, communes[0]).values())])
     job = start_import(_upload("danh-sach.dat", content.read_bytes()), by=officer)
     assert job.status == ImportStatus.QUEUED
-
-
-@given(st.text(max_size=40))
-@hypothesis_settings(max_examples=300, deadline=None)
-def test_the_fast_name_key_equals_the_reference_name_key(name):
-    assert fast_name_key(name) == name_key(name)
 
 
 @given(

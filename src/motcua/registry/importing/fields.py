@@ -58,36 +58,6 @@ def updated_columns(header: Iterable[str]) -> list[str]:
     ]
 
 
-class _BareLetters(dict[int, str]):
-    """A str.translate table, filled on first use of each character, that strips
-    diacritics exactly as names.name_key does (đ→d, marks removed)."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in "đĐ":
-            bare = "d"
-        else:
-            bare = "".join(
-                part
-                for part in unicodedata.normalize("NFD", char)
-                if not unicodedata.combining(part)
-            )
-        self[code] = bare
-        return bare
-
-
-BARE_LETTERS = _BareLetters()
-
-
-def fast_name_key(name: str) -> str:
-    """names.name_key, computed by one table lookup per character.
-
-    Equal to name_key for every string: canonical decomposition works character by
-    character, and only the order of combining marks (which are dropped) can differ.
-    """
-    return " ".join(name.translate(BARE_LETTERS).lower().split())
-
-
 def tidy(value: str) -> str:
     """Stripped, and in NFC (the form names are stored in) when not plain ASCII."""
     value = value.strip()

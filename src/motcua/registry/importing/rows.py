@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from motcua.registry import idnumber
 from motcua.registry.importing.fields import (
-    BARE_LETTERS,
     FILLS,
     ParsedRow,
     date_from_text,
@@ -26,6 +25,7 @@ from motcua.registry.importing.fields import (
     tidy,
 )
 from motcua.registry.importing.sources import COLUMNS, SourceRow
+from motcua.registry.names import name_key
 
 # Accepted spellings (looked up as written first, then stripped and lower-cased).
 SEXES = {"": "", "male": "male", "female": "female", "nam": "male", "nữ": "female"}
@@ -200,7 +200,7 @@ class RowParser:
             (
                 number,
                 full_name,
-                " ".join(full_name.translate(BARE_LETTERS).lower().split()),  # fast_name_key
+                name_key(full_name),
                 birth_date,
                 sex,
                 province,
