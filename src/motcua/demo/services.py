@@ -10,13 +10,27 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from motcua.catalog.services import seed_catalog
 from motcua.core.models import Agency
 from motcua.core.services import province_unit, seed_agencies
 from motcua.core.units import load_units
-from motcua.identity.models import Role, User
+from motcua.identity.models import (
+    AccountKind,
+    ApplicantRole,
+    EidLevel,
+    Organisation,
+    OrganisationMember,
+    OrganisationRole,
+    OrganisationStatus,
+    Role,
+    User,
+)
 from motcua.identity.services import create_staff_user, grant_role
+from motcua.registry.generate import generate_population
+from motcua.registry.models import Citizen, CitizenStatus, IssueStatus
+from motcua.registry.quality.scan import run_scan
 
 
 @dataclass(frozen=True)
@@ -47,10 +61,6 @@ def _password() -> str:
 def load_demo_registry(people: int = 20_000, defect_rate: float = 0.05) -> int:
     """A synthetic population with known defects, scanned, unless one is already there.
     Returns the number of citizens."""
-    from motcua.registry.generate import generate_population
-    from motcua.registry.models import Citizen
-    from motcua.registry.quality.scan import run_scan
-
     if not Citizen.objects.exists():
         generate_population(people, defect_rate=defect_rate, seed=22)
         run_scan()
@@ -61,19 +71,6 @@ def load_demo_registry(people: int = 20_000, defect_rate: float = 0.05) -> int:
 def load_demo_citizens() -> list[DemoLogin]:
     """A level-1 citizen, a level-2 citizen and an organisation's legal representative,
     bound to clean adult records of the demo registry; passwords new on every run."""
-    from django.utils import timezone
-
-    from motcua.identity.models import (
-        AccountKind,
-        ApplicantRole,
-        EidLevel,
-        Organisation,
-        OrganisationMember,
-        OrganisationRole,
-        OrganisationStatus,
-    )
-    from motcua.registry.models import Citizen, CitizenStatus, IssueStatus
-
     clean = (
         Citizen.objects.filter(
             status=CitizenStatus.ALIVE,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.core.exceptions import DomainError
+from motcua.core.services import province_unit
 from motcua.identity.models import Role
 from motcua.identity.permissions import acting_user, has_role, require_role, role_required, scoped
 from motcua.registry.forms import (
@@ -20,7 +21,9 @@ from motcua.registry.forms import (
     PurposeForm,
     ResolveForm,
     SearchForm,
+    communes_of_province,
 )
+from motcua.registry.imports import start_import
 from motcua.registry.models import (
     Citizen,
     ImportJob,
@@ -30,6 +33,9 @@ from motcua.registry.models import (
     QualityScan,
     Severity,
 )
+from motcua.registry.quality.scores import commune_scores, province_scores
+from motcua.registry.quality.services import resolve_issue
+from motcua.registry.quality.tasks import run_quality_scan
 from motcua.registry.rule_labels import rule_label
 from motcua.registry.selectors import (
     READER_ROLES,
@@ -90,21 +96,13 @@ def citizen_detail(request: HttpRequest, id_number: str) -> HttpResponse:
 
 def _jobs_for(user) -> list[ImportJob]:
     jobs = ImportJob.objects.select_related("created_by")
-    if not has_role(user, OFFICER, _province_unit()):
+    if not has_role(user, OFFICER, province_unit()):
         jobs = jobs.filter(created_by=user)
     return list(jobs[:20])
 
 
-def _province_unit():
-    from motcua.core.services import province_unit
-
-    return province_unit()
-
-
 @role_required(OFFICER)
 def import_page(request: HttpRequest) -> HttpResponse:
-    from motcua.registry.imports import start_import
-
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +120,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def _job_in_reach(request: HttpRequest, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=pk)
     if job.created_by_id != request.user.pk:
-        require_role(request, OFFICER, _province_unit())
+        require_role(request, OFFICER, province_unit())
     return job
 
 
@@ -143,16 +141,14 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(OFFICER)
 def quality_dashboard(request: HttpRequest) -> HttpResponse:
-    from motcua.registry.quality.scores import commune_scores, province_scores
-
     visible = set(
-        scoped(request.user, OFFICER, _communes(), agency_path=None, unit_path="").values_list(
-            "pk", flat=True
-        )
+        scoped(
+            request.user, OFFICER, communes_of_province(), agency_path=None, unit_path=""
+        ).values_list("pk", flat=True)
     )
     rows = [row for row in commune_scores() if row.commune.pk in visible]
     rows.sort(key=lambda row: min(row.scores.values()) if row.scores else 100)
-    overall = province_scores() if has_role(request.user, OFFICER, _province_unit()) else None
+    overall = province_scores() if has_role(request.user, OFFICER, province_unit()) else None
     return render(
         request,
         "registry/quality.html",
@@ -165,18 +161,10 @@ def quality_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _communes():
-    from motcua.registry.forms import communes_of_province
-
-    return communes_of_province()
-
-
 @require_POST
 @role_required(OFFICER)
 def quality_scan(request: HttpRequest) -> HttpResponse:
-    from motcua.registry.quality.tasks import run_quality_scan
-
-    require_role(request, OFFICER, _province_unit())
+    require_role(request, OFFICER, province_unit())
     run_quality_scan.enqueue()
     messages.success(request, _("The quality scan has been queued; reload in a moment."))
     return redirect("registry:quality")
@@ -225,8 +213,6 @@ def issue_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(OFFICER)
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    from motcua.registry.quality.services import resolve_issue
-
     issue = get_object_or_404(QualityIssue, pk=pk)
     require_role(request, OFFICER, issue)
     form = ResolveForm(request.POST)
