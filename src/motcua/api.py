@@ -14,6 +14,7 @@ from motcua import __version__
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as core_router
 from motcua.core.exceptions import DomainError
+from motcua.dossiers.api import router as dossiers_router
 from motcua.registry.api import router as registry_router
 from motcua.security.api import router as security_router
 
@@ -41,5 +42,6 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 api.add_router("/core/", core_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/dossiers/", dossiers_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/security/", security_router)

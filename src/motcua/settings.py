@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "motcua.security",
     "motcua.registry",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
@@ -155,6 +156,10 @@ MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "22")
 MOTCUA_AGENCY_ROOT_CODE = env_str("MOTCUA_AGENCY_ROOT_CODE", "H49")
 # Office hours as "HH:MM-HH:MM" spans; one working day is their total (8 hours by default).
 MOTCUA_OFFICE_HOURS = env_list("MOTCUA_OFFICE_HOURS", ["07:30-11:30", "13:00-17:00"])
+# One-stop: public status lookups that find nothing, per address per 10 minutes, before a pause;
+# largest attachment accepted with a dossier.
+MOTCUA_LOOKUP_MISSES_PER_10_MIN = int(env_str("MOTCUA_LOOKUP_MISSES_PER_10_MIN", "20"))
+MOTCUA_MAX_ATTACHMENT_BYTES = int(env_str("MOTCUA_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
 # Registry: years after which an unverified record counts as not "live"; largest import file.
 MOTCUA_REGISTRY_VERIFY_YEARS = int(env_str("MOTCUA_REGISTRY_VERIFY_YEARS", "5"))
 MOTCUA_REGISTRY_IMPORT_MAX_BYTES = int(

@@ -16,6 +16,8 @@ urlpatterns = [
     path("backoffice/organisations/", include("motcua.identity.organisations.backoffice_urls")),
     path("backoffice/registry/", include("motcua.registry.urls")),
     path("backoffice/catalog/", include("motcua.catalog.urls")),
+    path("backoffice/dossiers/", include("motcua.dossiers.urls")),
+    path("dossiers/", include("motcua.dossiers.portal_urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

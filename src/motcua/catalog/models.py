@@ -73,6 +73,9 @@ class Procedure(models.Model):
     )
     processing_hours = models.PositiveIntegerField(_("processing time (working hours)"))
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # The application form's fields: [{"name", "label", "type", "required", "choices"}],
+    # type one of text, date, id_number, choice, number (see dossiers.formdata).
+    form_fields = models.JSONField(_("form fields"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -23,7 +23,7 @@ from motcua.catalog.models import (
     StepTemplate,
 )
 from motcua.core.exceptions import DomainError
-from motcua.core.models import AgencyLevel
+from motcua.core.models import Agency, AgencyLevel
 from motcua.identity.models import Role
 from motcua.security.models import AuditAction
 from motcua.security.services import record
@@ -37,6 +37,11 @@ DEFAULT_SHARES: dict[str, tuple[str, int]] = {
     Step.APPROVE: (Role.LEADER, 20),
     Step.RETURN: (Role.ONE_STOP_OFFICER, 10),
 }
+
+# A procedure that declares no fields still asks what the applicant wants.
+DEFAULT_FORM_FIELDS = (
+    {"name": "request", "label": "Nội dung đề nghị", "type": "text", "required": True},
+)
 
 MAIN_FIELDS = (
     "name",
@@ -80,6 +85,7 @@ class ProcedureSpec:
     documents: list[DocumentSpec] = field(default_factory=list)
     fees: list[FeeSpec] = field(default_factory=list)
     steps: dict[str, tuple[str, int]] = field(default_factory=lambda: dict(DEFAULT_SHARES))
+    form_fields: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _validate(spec: ProcedureSpec) -> None:
@@ -177,6 +183,7 @@ def save_procedure(spec: ProcedureSpec, *, actor: Any = None) -> Procedure:
     _check_shares(spec.steps)
     types = _document_types(spec.documents)
     values = {name: getattr(spec, name) for name in MAIN_FIELDS}
+    values["form_fields"] = spec.form_fields or list(DEFAULT_FORM_FIELDS)
     procedure, created = Procedure.objects.select_for_update().update_or_create(
         code=spec.code, defaults=values
     )
@@ -245,6 +252,8 @@ def _spec_from_json(item: dict[str, Any]) -> ProcedureSpec:
         legal_basis=item.get("legal_basis", ""),
         documents=[DocumentSpec(**doc) for doc in item.get("documents", [])],
         fees=[FeeSpec(**fee) for fee in item.get("fees", [])],
+        form_fields=item.get("form_fields", []),
+        agency=Agency.objects.filter(code=item.get("agency") or "").first(),
     )
 
 

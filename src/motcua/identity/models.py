@@ -59,6 +59,7 @@ class Role(models.TextChoices):
     ONE_STOP_OFFICER = "one_stop_officer", _("One-stop officer")
     SPECIALIST = "specialist", _("Specialist")
     LEADER = "leader", _("Leader")
+    CLERK = "clerk", _("Records clerk")
     REGISTRY_OFFICER = "registry_officer", _("Registry officer")
     PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
     SECURITY_OFFICER = "security_officer", _("Security officer")
