@@ -95,7 +95,8 @@ class Dossier(models.Model):
         verbose_name=_("applicant organisation"),
     )
     applicant_name = models.CharField(_("applicant"), max_length=255)
-    owner_id_number = models.CharField(_("owner's ID number"), max_length=13, db_index=True)
+    # The citizen's personal ID number, or the organisation's enterprise/tax code.
+    owner_id_number = models.CharField(_("owner's ID number"), max_length=14, db_index=True)
     applicant_address = models.CharField(_("address"), max_length=255, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)

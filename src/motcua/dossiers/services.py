@@ -24,7 +24,13 @@ from motcua.dossiers.deadlines import classify
 from motcua.dossiers.formdata import validate_form_data
 from motcua.dossiers.models import Channel, Dossier, DossierStatus, EventKind
 from motcua.identity.accounts.level import EidLevelTooLow
-from motcua.identity.models import Role, User
+from motcua.identity.models import (
+    Organisation,
+    OrganisationMember,
+    OrganisationStatus,
+    Role,
+    User,
+)
 from motcua.identity.permissions import has_role
 from motcua.registry.models import Citizen, CitizenStatus
 
@@ -41,6 +47,7 @@ class Application:
     representative_name: str = ""
     representative_id_number: str = ""
     idempotency_key: str | None = None
+    organisation: Organisation | None = None
 
 
 def receiving_agency(
@@ -77,6 +84,16 @@ def handling_agency(procedure: Procedure, receiving: Agency) -> Agency:
     return procedure.agency  # type: ignore[return-value]
 
 
+def _check_member(user: User, organisation: Organisation) -> None:
+    """Only a member of an approved organisation account submits in its name."""
+    member = OrganisationMember.objects.filter(organisation=organisation, user=user).exists()
+    if organisation.status != OrganisationStatus.APPROVED or not member:
+        raise EidLevelTooLow(
+            _("You cannot submit in the name of %(name)s.") % {"name": organisation.name},
+            code="organisation",
+        )
+
+
 def _existing(user: User, key: str | None) -> Dossier | None:
     if not key:
         return None
@@ -101,6 +118,9 @@ def _new_dossier(
 ) -> Dossier:
     fees = sum(fee.amount for fee in app.procedure.fees.all())
     agency = handling_agency(app.procedure, receiving)
+    organisation = app.organisation
+    owner_name = organisation.name if organisation else citizen.full_name
+    representative = app.representative_name or (citizen.full_name if organisation else "")
     return Dossier.objects.create(
         code=dossier_code(receiving, at.astimezone(calendar.tz).date()),
         procedure=app.procedure,
@@ -111,12 +131,13 @@ def _new_dossier(
         status=status,
         applicant_user=getattr(citizen, "account", None),
         citizen=citizen,
-        applicant_name=citizen.full_name,
-        owner_id_number=citizen.id_number,
-        applicant_address=citizen.permanent_address,
+        organisation=organisation,
+        applicant_name=owner_name,
+        owner_id_number=organisation.code if organisation else citizen.id_number,
+        applicant_address=organisation.address if organisation else citizen.permanent_address,
         applicant_phone=app.phone[:20],
         applicant_email=app.email,
-        representative_name=app.representative_name[:150],
+        representative_name=representative[:150],
         representative_id_number=app.representative_id_number[:12],
         form_data=validate_form_data(app.procedure, app.form_data),
         submitted_by=submitted_by,
@@ -161,6 +182,8 @@ def submit_online(user: User, app: Application, *, at: dt.datetime | None = None
             % {"level": app.procedure.eid_level},
             code="eid_level",
         )
+    if app.organisation is not None:
+        _check_member(user, app.organisation)
     receiving = receiving_agency(app.procedure, citizen, app.agency)
     calendar = WorkingCalendar()
 
