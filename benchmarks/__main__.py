@@ -1,7 +1,9 @@
 """`make bench`: figures for the foundation's hot paths, printed, not asserted.
 
 Runs against a throwaway SQLite database, or against DATABASE_URL when set: that must be a
-scratch database (the registry tables are emptied). BENCH_PEOPLE sets the population size.
+scratch database (the registry and dossier tables are emptied). BENCH_PEOPLE sets the
+population size. `python -m benchmarks dossiers` runs one part (core, registry, dossiers);
+the dossier benchmark needs PostgreSQL.
 """
 
 import datetime as dt
@@ -11,8 +13,14 @@ import tempfile
 import time
 from zoneinfo import ZoneInfo
 
+PARTS = ("core", "registry", "dossiers")
+
 
 def main() -> None:
+    parts = sys.argv[1:] or list(PARTS)
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown part {', '.join(sorted(unknown))}; choose from {PARTS}")
     scratch = tempfile.mkdtemp(prefix="motcua-bench-")
     os.environ.setdefault("MOTCUA_VAR_DIR", scratch)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
@@ -24,12 +32,18 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}, python {sys.version.split()[0]}")
-    bench_calendar()
-    bench_audit()
-    bench_verify()
-    from benchmarks import registry
+    if "core" in parts:
+        bench_calendar()
+        bench_audit()
+        bench_verify()
+    if "registry" in parts:
+        from benchmarks import registry
 
-    registry.run(int(os.environ.get("BENCH_PEOPLE", "200000")))
+        registry.run(int(os.environ.get("BENCH_PEOPLE", "200000")))
+    if "dossiers" in parts:
+        from benchmarks import dossiers
+
+        dossiers.run()
 
 
 def rate(label: str, count: int, seconds: float, unit: str) -> None:

@@ -64,7 +64,7 @@ def test_audit_verify_from_the_console_reports_ok(province):
 
 @pytest.mark.django_db
 def test_demo_prints_logins_that_work(client, capsys):
-    call_command("demo", "--no-serve", "--people", "300")
+    call_command("demo", "--no-serve", "--people", "300", "--dossiers", "40")
     output = capsys.readouterr().out
     assert "http://127.0.0.1:8000/" in output
     logins = dict(re.findall(r"^  (\S+)\s+(\S+)\s+", output, flags=re.MULTILINE))

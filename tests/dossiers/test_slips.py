@@ -30,7 +30,7 @@ def test_the_control_slip_names_each_hand_over(submit, staff):
     officer = staff[Role.ONE_STOP_OFFICER]
     dossier = services.receive(submit(at=at), officer, at=at)
     dossier = services.digitise(dossier, officer, at=at, to_user=staff[Role.SPECIALIST])
-    staff[Role.SPECIALIST].first_name = "Lê Thị Mai"
+    staff[Role.SPECIALIST].full_name = "Lê Thị Mai"
     staff[Role.SPECIALIST].save()
     text = text_of(slips.render(dossier, "05"))
     assert "Lê Thị Mai" in text

@@ -42,6 +42,9 @@ class DemoLogin:
     scope: str
 
 
+# The commune People's Committee whose staff have demo logins (Phường Hà Tu).
+DEMO_COMMUNE = "000.00.31.H49"
+
 # (login, full name, role, agency code or None for the whole province unit)
 DEMO_STAFF = [
     ("tiepnhan", "Nguyễn Thị Hoa", Role.ONE_STOP_OFFICER, "000.00.20.H49"),
@@ -51,6 +54,10 @@ DEMO_STAFF = [
     ("de-an-06", "Vũ Thu Trang", Role.PROGRAMME_OFFICER, "000.00.01.H49"),
     ("antoan", "Đặng Hải Nam", Role.SECURITY_OFFICER, "000.00.00.H49"),
     ("quantri", "Hoàng Minh Châu", Role.ADMINISTRATOR, "000.00.00.H49"),
+    ("tiepnhanxa", "Lương Thị Thảo", Role.ONE_STOP_OFFICER, DEMO_COMMUNE),
+    ("vanthuxa", "Mai Văn Đức", Role.CLERK, DEMO_COMMUNE),
+    ("chuyenvienxa", "Trịnh Thu Hương", Role.SPECIALIST, DEMO_COMMUNE),
+    ("lanhdaoxa", "Cao Văn Sơn", Role.LEADER, DEMO_COMMUNE),
 ]
 
 

@@ -107,8 +107,14 @@ class Dossier(models.Model):
         _("representative's ID number"), max_length=12, blank=True
     )
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    # Indexed through the (submitted_by, idempotency_key) constraint.
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # NULL, not "", when absent: the unique constraint then ignores keyless submissions.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
@@ -192,11 +198,18 @@ class DossierStep(models.Model):
         related_name="assigned_steps",
         verbose_name=_("assignee"),
     )
+    # Who handed over and who completed are shown, never searched by: no index (every
+    # index is paid on each hand-over).
     handed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     handed_from_agency = models.ForeignKey(
-        "core.Agency", models.PROTECT, null=True, blank=True, related_name="+"
+        "core.Agency", models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     started_at = models.DateTimeField(_("handed over at"))
     allotted_hours = models.DecimalField(
@@ -205,7 +218,12 @@ class DossierStep(models.Model):
     due_at = models.DateTimeField(_("step due"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     timeliness = models.CharField(
         _("timeliness"), max_length=8, choices=Timeliness.choices, blank=True
@@ -223,7 +241,7 @@ class DossierStep(models.Model):
 
 
 class EventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Dossier submitted")
     RECEIVED = "received", _("Received")
     STEP_DONE = "step_done", _("Step completed")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
@@ -246,7 +264,12 @@ class DossierEvent(models.Model):
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     status_from = models.PositiveSmallIntegerField(choices=DossierStatus.choices, null=True)
     status_to = models.PositiveSmallIntegerField(choices=DossierStatus.choices)
@@ -386,7 +409,10 @@ class Attachment(models.Model):
 class Notification(models.Model):
     """A message to an applicant on a status change: in the portal inbox and by e-mail."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
+    # Indexed through (user, read_at).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", db_index=False
+    )
     dossier = models.ForeignKey(Dossier, models.CASCADE, related_name="notifications")
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("message"))

@@ -27,7 +27,7 @@ from motcua.identity.models import Role, User
 from motcua.identity.permissions import scoped
 from motcua.security.services import client_ip
 
-DOSSIER_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)
+DOSSIER_ROLES = (Role.ONE_STOP_OFFICER, Role.CLERK, Role.SPECIALIST, Role.LEADER)
 OPEN_STATUSES = [
     DossierStatus.SUBMITTED,
     DossierStatus.RECEIVED,

@@ -22,7 +22,7 @@ from motcua.dossiers import transitions as t
 from motcua.dossiers.codes import dossier_code
 from motcua.dossiers.deadlines import classify
 from motcua.dossiers.formdata import validate_form_data
-from motcua.dossiers.models import Channel, Dossier, DossierStatus, EventKind
+from motcua.dossiers.models import Channel, Dossier, DossierStatus, EventKind, Notification
 from motcua.identity.accounts.level import EidLevelTooLow
 from motcua.identity.models import (
     Organisation,
@@ -144,15 +144,14 @@ def _new_dossier(
         idempotency_key=app.idempotency_key,
         submitted_at=at,
         fee_total=fees,
+        current_step=Step.RECEIVE if status == DossierStatus.SUBMITTED else Step.DIGITISE,
     )
 
 
 def _idempotent(user: User, key: str | None, create: Any) -> Dossier:
     """Run `create` once per (user, key): a repeated or concurrent second submission with
-    the same key gets the first dossier back instead of a new one."""
-    existing = _existing(user, key)
-    if existing is not None:
-        return existing
+    the same key gets the first dossier back instead of a new one. The unique constraint
+    decides, so the common case (a new submission) costs no extra lookup."""
     try:
         with transaction.atomic():
             return create()
@@ -191,8 +190,7 @@ def submit_online(user: User, app: Application, *, at: dt.datetime | None = None
         dossier = _new_dossier(
             app, citizen, receiving, user, Channel.ONLINE, DossierStatus.SUBMITTED, at, calendar
         )
-        t.start_step(dossier, Step.RECEIVE, at, calendar)
-        dossier.save(update_fields=["current_step"])
+        t.start_step(dossier, Step.RECEIVE, at, calendar)  # current_step set at insert
         t.event(dossier, EventKind.SUBMITTED, at, user, None)
         t.notify(dossier, at)
         t.audit(dossier, user, "submitted", channel=Channel.ONLINE)
@@ -397,3 +395,9 @@ def return_result(
     t.notify(locked, at)
     t.audit(locked, officer, "returned")
     return locked
+
+
+def mark_notifications_read(user: User, *, at: dt.datetime | None = None) -> int:
+    """Mark all of the user's unread notifications read; returns how many. Reading one's own
+    messages changes no dossier, so there is no transition and no audit record."""
+    return Notification.objects.filter(user=user, read_at=None).update(read_at=t.now_or(at))

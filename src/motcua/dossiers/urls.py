@@ -1,6 +1,15 @@
 """Back-office pages of the one-stop engine, under /backoffice/dossiers/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.dossiers import views
 
 app_name = "dossiers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.intake, name="intake"),
+    path("sla/", views.sla, name="sla"),
+    path("<str:code>/", views.dossier_detail, name="detail"),
+    path("<str:code>/forms/<str:number>.pdf", views.form_pdf, name="form_pdf"),
+    path("<str:code>/attachments/<int:pk>/", views.attachment, name="attachment"),
+]

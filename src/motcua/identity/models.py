@@ -54,6 +54,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        # Names are kept whole in `full_name` (Vietnamese names do not split into first/last).
+        return self.full_name or super().get_full_name()
+
 
 class Role(models.TextChoices):
     ONE_STOP_OFFICER = "one_stop_officer", _("One-stop officer")

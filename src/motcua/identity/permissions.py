@@ -85,21 +85,75 @@ def _province_wide(assignments: QuerySet[RoleAssignment]) -> bool:
     ).exists()
 
 
+# The user's assignments and the scopes of objects asked about are read once per user
+# object: a request (or a service call chain) asks many times about the same few things.
+_ASSIGNMENTS = "_motcua_assignments"
+_SCOPES = "_motcua_scopes"
+
+
+@dataclass(frozen=True)
+class _Held:
+    role: str
+    agency_id: int | None
+    unit_id: int | None
+    province_wide: bool
+
+
+def _held(user: Any) -> list[_Held]:
+    cached = user.__dict__.get(_ASSIGNMENTS)
+    if cached is None:
+        rows = RoleAssignment.objects.filter(user=user).values_list(
+            "role", "agency_id", "unit_id", "agency__parent_id", "unit__parent_id"
+        )
+        cached = [
+            _Held(
+                role,
+                agency_id,
+                unit_id,
+                (agency_id is not None and agency_parent is None)
+                or (unit_id is not None and unit_parent is None),
+            )
+            for role, agency_id, unit_id, agency_parent, unit_parent in rows
+        ]
+        user.__dict__[_ASSIGNMENTS] = cached
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop what `has_role` remembers about this user object (after a grant or revoke)."""
+    user.__dict__.pop(_ASSIGNMENTS, None)
+    user.__dict__.pop(_SCOPES, None)
+
+
+def _scope_for(user: Any, obj: Any) -> Scope:
+    from motcua.core.models import AdministrativeUnit, Agency
+
+    if isinstance(obj, Agency):
+        key: tuple[Any, ...] = ("agency", obj.pk, obj.unit_id)
+    elif isinstance(obj, AdministrativeUnit):
+        key = ("unit", None, obj.pk)
+    else:
+        key = ("object", getattr(obj, "agency_id", None), getattr(obj, "unit_id", None))
+    scopes = user.__dict__.setdefault(_SCOPES, {})
+    if key not in scopes:
+        scopes[key] = scope_of(obj)
+    return scopes[key]
+
+
 def has_role(user: Any, roles: str | Iterable[str], obj: Any = None) -> bool:
     """Does `user` hold one of `roles`, over `obj` when one is given?"""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    assignments = RoleAssignment.objects.filter(user=user, role__in=_roles(roles))
-    if obj is None:
-        return assignments.exists()
-    if _province_wide(assignments):
+    wanted = _roles(roles)
+    held = [h for h in _held(user) if h.role in wanted]
+    if not held:
+        return False
+    if obj is None or any(h.province_wide for h in held):
         return True
-    scope = scope_of(obj)
-    return assignments.filter(
-        Q(agency_id__in=scope.agency_ids) | Q(unit_id__in=scope.unit_ids)
-    ).exists()
+    scope = _scope_for(user, obj)
+    return any(h.agency_id in scope.agency_ids or h.unit_id in scope.unit_ids for h in held)
 
 
 def require_role(request: HttpRequest, roles: str | Iterable[str], obj: Any = None) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import DomainError
 from motcua.identity.models import AccountKind, Role, RoleAssignment, User
+from motcua.identity.permissions import forget_roles
 from motcua.security.models import AuditAction
 from motcua.security.services import record
 
@@ -48,6 +49,7 @@ def grant_role(
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, agency=agency, unit=unit, defaults={"granted_by": by}
     )
+    forget_roles(user)
     if created:
         record(
             AuditAction.ROLE_GRANTED,
@@ -74,3 +76,4 @@ def revoke_role(assignment: RoleAssignment, *, by: Any = None) -> None:
         data={"role": assignment.role},
     )
     assignment.delete()
+    forget_roles(assignment.user)

@@ -54,7 +54,8 @@ def record(
         object_repr = object_repr or str(obj)[:255]
         if agency is None:
             agency = _agency_of(obj)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: if this fails, that transaction fails.
+    with transaction.atomic(savepoint=False):
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH}
         )

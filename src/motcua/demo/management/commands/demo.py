@@ -1,12 +1,19 @@
 import os
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.demo.dossiers import load_demo_dossiers
 from motcua.demo.services import load_demo_citizens, load_demo_province, load_demo_registry
+from motcua.demo.tasks import play_demo_dossiers
+from motcua.dossiers.models import Dossier
+
+# Played before the server starts; the rest are played by the task worker meanwhile.
+AT_ONCE = 300
 
 
 class Command(BaseCommand):
@@ -20,12 +27,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--people", type=int, default=20_000, help="Size of the synthetic registry."
         )
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=2400,
+            help="Demo dossiers played on a fresh database (the first 300 before serving).",
+        )
 
-    def handle(self, *args, addr: str, no_serve: bool, people: int, **options) -> None:
+    def handle(
+        self, *args, addr: str, no_serve: bool, people: int, dossiers: int, **options
+    ) -> None:
         if not no_serve and not settings.DEBUG and "MOTCUA_DEBUG" not in os.environ:
             # The demo serves plain http on localhost: debug mode, non-secure cookies.
             env = {**os.environ, "MOTCUA_DEBUG": "1"}
             argv = [sys.executable, "-m", "motcua", "demo", "--addr", addr, "--people", str(people)]
+            argv += ["--dossiers", str(dossiers)]
             os.execve(sys.executable, argv, env)  # noqa: S606
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading the demo province (Quảng Ninh)…")
@@ -34,6 +50,19 @@ class Command(BaseCommand):
         citizens = load_demo_registry(people)
         self.stdout.write(f"Registry: {citizens:,} citizens, quality scanned.")
         logins += load_demo_citizens()
+        fresh = not Dossier.objects.exists()
+        now = dossiers if no_serve else min(dossiers, AT_ONCE)
+        self.stdout.write(f"Playing {now:,} demo dossiers through the one-stop engine…")
+        began = time.perf_counter()
+        report = load_demo_dossiers(now)
+        self.stdout.write(
+            f"Dossiers: {report.dossiers:,} at {report.agencies} agencies "
+            f"({report.created:,} new, {time.perf_counter() - began:.0f} s)."
+        )
+        later = dossiers - now if fresh else 0
+        if later > 0:
+            play_demo_dossiers.enqueue(later, 23)
+            self.stdout.write(f"The task worker plays {later:,} more in the background.")
         url = f"http://{addr}/"
         self.stdout.write(self.style.SUCCESS(f"\nmotcua demo: {url}"))
         self.stdout.write(f"Back office: {url}backoffice/   API docs: {url}api/docs")
