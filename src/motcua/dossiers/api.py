@@ -7,19 +7,14 @@ OpenAPI document is complete and schemathesis can hold the API to it.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema, Status
-from pydantic import AfterValidator, field_validator
+from ninja import Header, Query, Router, Status
 
 from motcua.catalog.models import Procedure, Step
 from motcua.core.exceptions import DomainError, NotFound
@@ -32,7 +27,32 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
-    PaymentMethod,
+)
+from motcua.dossiers.schemas import (
+    ACTION,
+    SIGNED_IN,
+    ApologyIn,
+    ApologyProposalOut,
+    ApplicationIn,
+    AppraiseIn,
+    ApproveIn,
+    CounterIn,
+    DossierDetailOut,
+    DossierOut,
+    DossierPage,
+    HandOverIn,
+    NoNul,
+    PaymentIn,
+    PublicStatusOut,
+    RatingIn,
+    ReasonIn,
+    ReturnIn,
+    SupplementIn,
+    SupplementRequestIn,
+    TransferIn,
+    WithdrawIn,
+    clean_text,
+    errors,
 )
 from motcua.identity.models import Role, User
 from motcua.identity.permissions import STAFF_ROLES, acting_user, has_role
@@ -41,277 +61,6 @@ router = Router(tags=["dossiers"])
 
 # The forms an applicant may print; the control slip (05) is the agency's own record.
 APPLICANT_FORMS = ("01", "02", "03", "04")
-MAX_FORM_DATA_CHARS = 100_000
-BIG = 2_147_483_647
-
-
-# --- input ------------------------------------------------------------------------------
-
-
-def _clean_text(value: str) -> str:
-    # NUL and lone surrogates cannot be stored (PostgreSQL refuses them, SQLite cannot
-    # encode them); refuse them here instead of failing in the database.
-    if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
-        raise ValueError(_("The text contains characters that are not allowed."))
-    return value
-
-
-def _clean_email(value: str) -> str:
-    if value:
-        try:
-            validate_email(value)
-        except DjangoValidationError:
-            raise ValueError(_("Enter a valid e-mail address.")) from None
-    return value
-
-
-def _clean_moment(value: dt.datetime) -> dt.datetime:
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if not 2000 <= value.year <= 2999:
-        raise ValueError(_("Enter a date between the years 2000 and 2999."))
-    return value
-
-
-def _walk_text(value: Any) -> None:
-    if isinstance(value, str):
-        _clean_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _clean_text(str(key))
-            _walk_text(item)
-    elif isinstance(value, list):
-        for item in value:
-            _walk_text(item)
-
-
-Text = Annotated[str, AfterValidator(_clean_text)]
-Email = Annotated[str, AfterValidator(_clean_text), AfterValidator(_clean_email)]
-Moment = Annotated[dt.datetime, AfterValidator(_clean_moment)]
-Version = Field(None, ge=1, le=BIG, description="The version the form was built from.")
-Username = Field(None, min_length=1, max_length=150, description="Hand the next step to them.")
-Reason = Field(..., max_length=2000)
-NoNul = r"^[^\x00]*$"
-
-
-class ApplicationIn(Schema):
-    procedure_code: Text = Field(..., min_length=1, max_length=32)
-    form_data: dict[str, Any] = Field(default_factory=dict)
-    agency_code: Text | None = Field(None, min_length=1, max_length=32)
-    phone: Text = Field("", max_length=20)
-    email: Email = Field("", max_length=254)
-    representative_name: Text = Field("", max_length=150)
-    representative_id_number: Text = Field("", max_length=12)
-    idempotency_key: Text | None = Field(None, min_length=1, max_length=64)
-
-    @field_validator("form_data")
-    @classmethod
-    def _form_data(cls, value: dict[str, Any]) -> dict[str, Any]:
-        if len(json.dumps(value)) > MAX_FORM_DATA_CHARS:
-            raise ValueError(_("The form data is too long."))
-        _walk_text(value)
-        return value
-
-
-class CounterIn(ApplicationIn):
-    id_number: Text = Field(..., min_length=1, max_length=13)
-    channel: Literal["counter", "post"] = "counter"
-
-
-class HandOverIn(Schema):
-    version: int | None = Version
-    to_username: Text | None = Username
-    note: Text = Field("", max_length=2000)
-
-
-class AppraiseIn(Schema):
-    version: int | None = Version
-    to_username: Text | None = Username
-    opinion: Text = Field(..., max_length=4000)
-
-
-class ApproveIn(Schema):
-    version: int | None = Version
-    to_username: Text | None = Username
-    result_summary: Text = Field(..., max_length=4000)
-
-
-class ReturnIn(Schema):
-    version: int | None = Version
-    note: Text = Field("", max_length=2000)
-
-
-class SupplementRequestIn(Schema):
-    items: list[Annotated[Text, Field(max_length=500)]] = Field(..., min_length=1, max_length=50)
-    reason: Text = Field("", max_length=2000)
-    version: int | None = Version
-
-
-class SupplementIn(Schema):
-    note: Text = Field(..., max_length=2000)
-    version: int | None = Version
-
-
-class ReasonIn(Schema):
-    reason: Text = Reason
-    version: int | None = Version
-
-
-class WithdrawIn(Schema):
-    reason: Text = Field("", max_length=2000)
-    version: int | None = Version
-
-
-class TransferIn(Schema):
-    agency_code: Text = Field(..., min_length=1, max_length=32)
-    reason: Text = Reason
-    version: int | None = Version
-
-
-class ApologyIn(Schema):
-    reason: Text = Reason
-    new_due_at: Moment
-    version: int | None = Version
-
-
-class PaymentIn(Schema):
-    amount: int = Field(..., ge=1, le=10**15)
-    method: PaymentMethod
-    reference: Text = Field(..., min_length=1, max_length=64)
-
-
-class RatingIn(Schema):
-    level: int = Field(..., ge=1, le=5)
-    comment: Text = Field("", max_length=2000)
-
-
-# --- output -----------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str = ""
-
-
-class ValidationErrorOut(Schema):
-    detail: list[dict[str, Any]]
-
-
-class StepOut(Schema):
-    step: str
-    order: int
-    role: str
-    agency_code: str
-    assignee: str
-    handed_by: str
-    started_at: dt.datetime
-    allotted_hours: float
-    due_at: dt.datetime
-    completed_at: dt.datetime | None
-    completed_by: str
-    timeliness: str
-    note: str
-
-
-class EventOut(Schema):
-    kind: str
-    label: str
-    at: dt.datetime
-    actor: str
-    status_from: int | None
-    status_to: int
-    note: str
-
-
-class SupplementOut(Schema):
-    items: list[str]
-    reason: str
-    requested_at: dt.datetime
-    provided_at: dt.datetime | None
-    provided_note: str
-
-
-class DossierOut(Schema):
-    code: str
-    procedure_code: str
-    procedure_name: str
-    agency_code: str
-    agency_name: str
-    receiving_agency_code: str
-    channel: str
-    status: int
-    status_label: str
-    current_step: str
-    applicant_name: str
-    submitted_at: dt.datetime
-    received_at: dt.datetime | None
-    due_at: dt.datetime | None
-    promised_at: dt.datetime | None
-    finished_at: dt.datetime | None
-    returned_at: dt.datetime | None
-    closed_at: dt.datetime | None
-    timeliness: str
-    fee_total: int
-    fees_paid: int
-    version: int
-
-
-class DossierDetailOut(DossierOut):
-    owner_id_number: str
-    applicant_address: str
-    applicant_phone: str
-    applicant_email: str
-    representative_name: str
-    representative_id_number: str
-    form_data: dict[str, Any]
-    result_summary: str
-    supplement: SupplementOut | None
-    steps: list[StepOut]
-    events: list[EventOut]
-    forms: list[str]
-    actions: list[str]
-
-
-class DossierPage(Schema):
-    count: int
-    items: list[DossierOut]
-
-
-class TimelineOut(Schema):
-    at: dt.datetime
-    event: str
-    status: str
-
-
-class PublicStatusOut(Schema):
-    code: str
-    procedure: str
-    agency: str
-    status: str
-    status_code: int
-    submitted_at: dt.datetime
-    due_at: dt.datetime | None
-    promised_at: dt.datetime | None
-    timeline: list[TimelineOut]
-
-
-class ApologyProposalOut(Schema):
-    due_at: dt.datetime | None
-    promised_at: dt.datetime | None
-    proposed_new_due_at: dt.datetime | None
-
-
-def errors(*codes: int) -> dict[int, Any]:
-    """The error responses of an operation, for the OpenAPI document."""
-    return {
-        code: (ValidationErrorOut if code == 422 else ErrorOut) for code in sorted({422, *codes})
-    }
-
-
-SIGNED_IN = (401, 403)
-ACTION = errors(*SIGNED_IN, 400, 404, 409)
-
-
 # --- helpers ----------------------------------------------------------------------------
 
 
@@ -535,7 +284,7 @@ def _key(data: ApplicationIn, header: str | None) -> str | None:
 
 def _clean_text_or_400(value: str) -> None:
     try:
-        _clean_text(value)
+        clean_text(value)
     except ValueError as error:
         raise DomainError(str(error), code="key") from None
 
@@ -617,7 +366,7 @@ def list_dossiers(
 def lookup(
     request: HttpRequest,
     code: str = Query(..., min_length=1, max_length=48, pattern=NoNul),
-    id_number: str = Query(..., min_length=1, max_length=13, pattern=NoNul),
+    id_number: str = Query(..., min_length=1, max_length=14, pattern=NoNul),
 ) -> dict[str, Any]:
     """Public: the status and timeline of a dossier for whoever knows its code and the
     owner's ID number; nothing personal. Lookups that miss are throttled per address."""
