@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "motcua.registry",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.warehouse",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
@@ -229,3 +230,10 @@ OAUTH2_PROVIDER: dict[str, Any] = {
         "MOTCUA_OIDC_REDIRECT_SCHEMES", ["https", "http"] if DEBUG else ["https"]
     ),
 }
+
+# Digitised data warehouse (docs/warehouse.md): limits of the upload pipeline every file
+# passes, and the scanners it runs (dotted paths to `scan(data, content_type)` callables).
+MOTCUA_UPLOAD_MAX_BYTES = int(env_str("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+MOTCUA_UPLOAD_MAX_PAGES = int(env_str("MOTCUA_UPLOAD_MAX_PAGES", "100"))
+MOTCUA_UPLOAD_MAX_PIXELS = int(env_str("MOTCUA_UPLOAD_MAX_PIXELS", str(40_000_000)))
+MOTCUA_UPLOAD_SCANNERS = env_list("MOTCUA_UPLOAD_SCANNERS", ["motcua.warehouse.scanners.structure"])
