@@ -1,5 +1,6 @@
-"""Shared fixtures. The province (units and agencies) is loaded once into the test
-database; transactional tests, which empty the database, run last and reload it."""
+"""Shared fixtures. The province (units and agencies) and the procedure catalog are loaded
+once into the test database; transactional tests, which empty the database, run last and
+reload them."""
 
 import pytest
 from django.db import connection
@@ -16,9 +17,26 @@ PROVINCE_PC = "000.00.00.H49"  # Ủy ban nhân dân tỉnh
 
 
 def _ensure_province() -> None:
+    """Units, agencies and the procedure catalog: reference data every test may use."""
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import seed_catalog
+
     if not Agency.objects.filter(code=PROVINCE_PC).exists():
         load_units()
         seed_agencies()
+    if not Procedure.objects.exists():
+        seed_catalog()
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(request, settings):
+    """Argon2 costs ~0.5 s a password by design; tests create hundreds of accounts. Tests of
+    hashing itself opt out with @pytest.mark.real_password_hashing."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from motcua.catalog.models import Procedure
-from motcua.catalog.services import seed_catalog
 from motcua.core.models import Agency, AgencyKind
 from motcua.dossiers.services import Application, submit_online
 from motcua.identity.models import Role
@@ -37,7 +36,7 @@ def english(settings):
 
 @pytest.fixture
 def catalog(province):
-    seed_catalog()
+    """The seeded catalog (loaded with the province, once per test database)."""
 
 
 @pytest.fixture

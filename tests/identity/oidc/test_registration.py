@@ -12,6 +12,7 @@ from motcua.core.exceptions import DomainError
 from motcua.identity.oidc.services import register_client
 
 
+@pytest.mark.real_password_hashing
 def test_the_command_prints_the_id_and_a_secret_that_is_stored_only_hashed(db):
     out = StringIO()
     call_command(
