@@ -237,3 +237,6 @@ MOTCUA_UPLOAD_MAX_BYTES = int(env_str("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 *
 MOTCUA_UPLOAD_MAX_PAGES = int(env_str("MOTCUA_UPLOAD_MAX_PAGES", "100"))
 MOTCUA_UPLOAD_MAX_PIXELS = int(env_str("MOTCUA_UPLOAD_MAX_PIXELS", str(40_000_000)))
 MOTCUA_UPLOAD_SCANNERS = env_list("MOTCUA_UPLOAD_SCANNERS", ["motcua.warehouse.scanners.structure"])
+
+# External issuers' API (docs/warehouse.md): requests one credential may make in a minute.
+MOTCUA_ISSUER_REQUESTS_PER_MINUTE = int(env_str("MOTCUA_ISSUER_REQUESTS_PER_MINUTE", "120"))

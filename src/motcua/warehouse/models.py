@@ -167,3 +167,79 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.document_id} ({self.role})"
+
+
+class IssuerSystem(models.Model):
+    """Another agency's system that delivers documents into the warehouse (a health book,
+    school transcripts, judicial records), only of the document types it is scoped for."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    agency = models.ForeignKey(
+        "core.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issuer_systems",
+        verbose_name=_("agency"),
+    )
+    document_types = models.ManyToManyField(
+        "catalog.DocumentType",
+        blank=True,
+        related_name="issuer_systems",
+        verbose_name=_("document types it may deliver"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issuing system")
+        verbose_name_plural = _("issuing systems")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssuerCredential(models.Model):
+    """A bearer credential of an issuing system, `<key id>.<secret>`: only the SHA-256 of
+    the secret is kept. The request count of the current minute sits on the row, so every
+    process shares the rate limit."""
+
+    system = models.ForeignKey(IssuerSystem, models.PROTECT, related_name="credentials")
+    key_id = models.CharField(_("key id"), max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("issuer credential")
+        verbose_name_plural = _("issuer credentials")
+
+    def __str__(self) -> str:
+        return f"{self.system_id}: {self.key_id}"
+
+
+class IssuerDelivery(models.Model):
+    """A document delivered by an issuing system under its own reference: the same
+    reference delivered again is the same document."""
+
+    system = models.ForeignKey(IssuerSystem, models.PROTECT, related_name="deliveries")
+    credential = models.ForeignKey(IssuerCredential, models.PROTECT, related_name="deliveries")
+    reference = models.CharField(_("issuer's reference"), max_length=128)
+    document = models.ForeignKey(Document, models.PROTECT, related_name="deliveries")
+    delivered_at = models.DateTimeField(_("delivered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "reference"], name="issuer_delivery_reference_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system_id}: {self.reference}"
