@@ -1,6 +1,7 @@
 """The actions a dossier's back-office page offers: which ones the officer may take now,
 their forms (with who the next step may be handed to), and performing one through the
-services. The page itself is in `views.py`."""
+services; and the papers of the dossier, filed into the warehouse by the officer at step 2.
+The page itself is in `views.py`."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import STEP_ORDER, Step
-from motcua.core.exceptions import Conflict
+from motcua.catalog.models import STEP_ORDER, DocumentType, ReuseSource, Step
+from motcua.core.exceptions import Conflict, DomainError
 from motcua.core.models import Agency
 from motcua.dossiers import interruptions, payments, services
 from motcua.dossiers.forms import (
     ACTION_FORMS,
     ActionForm,
+    DigitisationForm,
 )
 from motcua.dossiers.models import Dossier, DossierStatus, DossierStep
 from motcua.dossiers.transitions import DESK_STEPS, in_scope, open_step
@@ -27,6 +29,9 @@ from motcua.identity.permissions import (
     has_role,
     scope_of,
 )
+from motcua.warehouse import selectors as warehouse
+from motcua.warehouse.models import Document, DocumentKind
+from motcua.warehouse.services import store_upload
 
 # The step action, the status it needs and the step that follows.
 STEP_ACTIONS: dict[str, tuple[str, int, str | None]] = {
@@ -223,3 +228,104 @@ def rebound(form: ActionForm, dossier: Dossier) -> ActionForm:
     fresh = type(form)(data, **form_kwargs(form.key, dossier, row))
     fresh.is_valid()
     return fresh
+
+
+# --- papers of the dossier (step 2: digitisation at the counter) -------------------------
+
+
+@dataclass
+class Paper:
+    """A document type the procedure asks for, and what the dossier holds of it."""
+
+    document_type: DocumentType
+    required: bool
+    from_registry: bool  # read from the population registry: never asked for on paper
+    held: list[Document]
+
+    @property
+    def missing(self) -> bool:
+        return self.required and not self.from_registry and not self.held
+
+
+def may_digitise(user: Any, dossier: Dossier) -> bool:
+    """Is the dossier at step 2 (digitise), and does the user hold that step's role over
+    the agency it was handed to?"""
+    row = open_step(dossier)
+    return (
+        dossier.status == DossierStatus.RECEIVED
+        and row is not None
+        and row.step == Step.DIGITISE
+        and has_role(user, {row.role}, row.agency)
+    )
+
+
+def dossier_documents(dossier: Dossier) -> list[tuple[Document, str]]:
+    """The dossier's warehouse documents with their role in it (handed in, reused, result),
+    in the order they were filed."""
+    roles = {
+        link.document_id: link.get_role_display()
+        for link in dossier.warehouse_links.all()  # type: ignore[attr-defined]
+    }
+    documents = (
+        warehouse.documents_of_dossier(dossier)
+        .select_related("file", "document_type")
+        .order_by("created_at", "pk")
+    )
+    return [(document, str(roles.get(document.pk, ""))) for document in documents]
+
+
+def papers(dossier: Dossier, documents: list[tuple[Document, str]] | None = None) -> list[Paper]:
+    """Each document type of the procedure, with the dossier's documents of that type."""
+    if documents is None:
+        documents = dossier_documents(dossier)
+    held: dict[int, list[Document]] = {}
+    for document, _role in documents:
+        if document.kind != DocumentKind.RESULT:
+            held.setdefault(document.document_type_id, []).append(document)
+    return [
+        Paper(
+            document_type=item.document_type,
+            required=item.required,
+            from_registry=item.document_type.reuse_source == ReuseSource.REGISTRY,
+            held=held.get(item.document_type_id, []),
+        )
+        for item in dossier.procedure.documents.select_related("document_type")
+    ]
+
+
+def digitisation_form(dossier: Dossier, *args: Any) -> DigitisationForm:
+    """The upload form of step 2: one input per paper the applicant hands in (papers read
+    from the registry are not asked for)."""
+    types = [(p.document_type, p.required) for p in papers(dossier) if not p.from_registry]
+    return DigitisationForm(*args, document_types=types)
+
+
+def file_scans(dossier: Dossier, user: User, form: DigitisationForm) -> list[Document]:
+    """File each input's scan into the owner's warehouse, linked to the dossier.
+
+    Each input is one document and is filed on its own: a file the warehouse refuses
+    stores nothing for that input, and its reason is added to that input's errors; the
+    other inputs' documents are kept (the officer hands in only the refused one again).
+    """
+    owner = warehouse.owner_of_dossier(dossier)
+    if owner is None:
+        raise DomainError(
+            _("The dossier's owner is no longer in the registry; papers cannot be filed."),
+            code="owner",
+        )
+    stored = []
+    for name, document_type, files in form.chosen():
+        try:
+            stored.append(
+                store_upload(
+                    user,
+                    owner=owner,
+                    document_type=document_type,
+                    files=files,
+                    kind=DocumentKind.SCAN,
+                    dossier=dossier,
+                )
+            )
+        except DomainError as exc:  # uploads.Rejected, or the details refused
+            form.add_error(name, exc.message)
+    return stored

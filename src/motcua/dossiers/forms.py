@@ -1,5 +1,6 @@
 """Back-office forms of the one-stop engine: the inbox filter, one form per action on a
-dossier (each carrying the dossier's version) and the counter intake."""
+dossier (each carrying the dossier's version), the papers scanned at step 2 and the counter
+intake."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.models import Procedure, Step
+from motcua.catalog.models import DocumentType, Procedure, Step
 from motcua.core.models import Agency
 from motcua.dossiers.models import Channel, PaymentMethod
 from motcua.identity.models import User
@@ -188,6 +189,61 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         PaymentForm,
     )
 }
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files for one document (a PDF, or the scanned pages as images)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class DigitisationForm(forms.Form):
+    """The paper inputs of a dossier scanned at the counter (step 2): one file input per
+    document type the procedure asks for. Each input becomes one warehouse document; the
+    warehouse's pipeline checks the files, so a refusal is added to its input."""
+
+    prefix = "scan"
+
+    def __init__(self, *args: Any, document_types: list[tuple[DocumentType, bool]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.document_types: dict[str, DocumentType] = {}
+        for document_type, required in document_types:
+            name = f"type_{document_type.pk}"
+            self.document_types[name] = document_type
+            label = str(document_type)
+            if not required:
+                label = _("%(name)s (optional)") % {"name": label}
+            self.fields[name] = MultipleFileField(
+                label=label,
+                required=False,
+                help_text=_("A PDF, or one or more JPEG/PNG scans: they become one PDF."),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not any(cleaned.get(name) for name in self.document_types):
+            raise forms.ValidationError(_("Choose the file(s) of at least one paper."))
+        return cleaned
+
+    def chosen(self) -> list[tuple[str, DocumentType, list[Any]]]:
+        """(field name, document type, files) for every input given files."""
+        return [
+            (name, document_type, self.cleaned_data[name])
+            for name, document_type in self.document_types.items()
+            if self.cleaned_data.get(name)
+        ]
 
 
 class ProcedureChoiceForm(forms.Form):

@@ -18,6 +18,7 @@ from motcua.catalog.models import Procedure, Step
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError, NotFound
 from motcua.core.models import Agency, AgencyKind, AgencyLevel
+from motcua.dossiers import results
 from motcua.dossiers import transitions as t
 from motcua.dossiers.codes import dossier_code
 from motcua.dossiers.deadlines import classify
@@ -359,6 +360,7 @@ def approve(
         DossierStatus.FEES_DUE if locked.fees_outstanding else DossierStatus.RESULT_READY
     )
     t.save(locked, ["result_summary", "finished_at", "timeliness", "status"])
+    results.issue_result(locked, leader, at)  # the PDF in the owner's warehouse, or nothing
     t.event(locked, EventKind.RESULT_READY, at, leader, old, timeliness=locked.timeliness)
     t.notify(locked, at)
     t.audit(locked, leader, "approved", timeliness=locked.timeliness)

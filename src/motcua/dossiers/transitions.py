@@ -21,7 +21,13 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import Conflict, DomainError
 from motcua.core.models import Agency
 from motcua.dossiers.deadlines import classify, step_hours
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Notification
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierStatus,
+    DossierStep,
+    Notification,
+)
 from motcua.identity.models import User
 from motcua.identity.permissions import has_role
 from motcua.security.models import AuditAction
@@ -247,6 +253,8 @@ def notify(dossier: Dossier, at: dt.datetime) -> None:
         "procedure": dossier.procedure.name,
         "status": dossier.get_status_display(),
     }
+    if dossier.status in (DossierStatus.RESULT_READY, DossierStatus.FEES_DUE):
+        body += " " + _("The electronic result is in “My documents”.")
     notification = None
     if dossier.applicant_user_id is not None:
         notification = Notification.objects.create(

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<str:code>/", views.dossier_detail, name="detail"),
     path("<str:code>/forms/<str:number>.pdf", views.form_pdf, name="form_pdf"),
     path("<str:code>/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("<str:code>/papers/", views.digitise_papers, name="digitise_papers"),
+    path("<str:code>/documents/<int:pk>/", views.document, name="document"),
 ]

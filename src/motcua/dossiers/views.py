@@ -1,5 +1,7 @@
 """Back-office pages of the one-stop engine: the inbox, a dossier's page with the actions
-the officer may take now, counter intake, the forms as PDF and the SLA dashboard.
+the officer may take now and its papers (scanned into the warehouse at step 2, opened
+through the warehouse's audited access), counter intake, the forms as PDF and the SLA
+dashboard.
 
 State changes go through `services`, `interruptions` and `payments` only; this module
 decides which actions to offer and turns domain errors into form errors.
@@ -19,18 +21,32 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from motcua.catalog.models import Procedure, Step
 from motcua.core.exceptions import Conflict, DomainError
 from motcua.core.models import Agency
 from motcua.dossiers import interruptions, selectors, services, slips
-from motcua.dossiers.actions import allowed_actions, form_kwargs, offers, perform, rebound
+from motcua.dossiers.actions import (
+    allowed_actions,
+    digitisation_form,
+    dossier_documents,
+    file_scans,
+    form_kwargs,
+    may_digitise,
+    offers,
+    papers,
+    perform,
+    rebound,
+)
 from motcua.dossiers.charts import on_time_chart
 from motcua.dossiers.formdata import InvalidFormData
 from motcua.dossiers.forms import (
     ACTION_FORMS,
     FIELD_PREFIX,
     ActionForm,
+    DigitisationForm,
     InboxFilterForm,
     IntakeForm,
     ProcedureChoiceForm,
@@ -46,6 +62,8 @@ from motcua.identity.permissions import (
 )
 from motcua.security.models import AuditAction
 from motcua.security.services import record
+from motcua.warehouse.models import Document
+from motcua.warehouse.services import open_document
 
 # Everyone who takes one of the five steps may open the dossiers of their agencies.
 STAFF = (Role.ONE_STOP_OFFICER, Role.CLERK, Role.SPECIALIST, Role.LEADER)
@@ -192,6 +210,8 @@ def _render_detail(
     posted: ActionForm | None = None,
     kept: ActionForm | None = None,
     conflict: str = "",
+    scans: DigitisationForm | None = None,
+    status: int | None = None,
 ) -> HttpResponse:
     # Personal data on screen: every showing of the page goes to the audit trail.
     record(AuditAction.READ, request=request, obj=dossier, purpose=PURPOSE)
@@ -202,7 +222,11 @@ def _render_detail(
         ).order_by("started_at", "pk")
     )
     available = offers(user, dossier, posted)
-    status = 409 if conflict else (400 if posted is not None else 200)
+    if status is None:
+        status = 409 if conflict else (400 if posted is not None else 200)
+    documents = dossier_documents(dossier)
+    if scans is None and may_digitise(user, dossier):
+        scans = digitisation_form(dossier)
     return render(
         request,
         "dossiers/backoffice/detail.html",
@@ -215,6 +239,9 @@ def _render_detail(
             ],
             "events": dossier.events.select_related("actor").order_by("at", "pk"),
             "attachments": dossier.attachments.select_related("document_type"),
+            "documents": documents,
+            "papers": papers(dossier, documents),
+            "scans": scans,
             "payments": dossier.payments.select_related("recorded_by"),
             "apologies": dossier.apologies.order_by("created_at"),
             "supplement": getattr(dossier, "supplement_request", None),
@@ -263,6 +290,63 @@ def attachment(request: HttpRequest, code: str, pk: int) -> FileResponse:
     record(AuditAction.READ, request=request, obj=dossier, purpose=PURPOSE, data={"attachment": pk})
     return FileResponse(
         found.file.open("rb"), filename=found.name, content_type=found.content_type or None
+    )
+
+
+# --- papers scanned at the counter (step 2) ---------------------------------------------
+
+
+@role_required(*STAFF)
+@require_POST
+def digitise_papers(request: HttpRequest, code: str) -> HttpResponse:
+    """File the scanned papers of a dossier at step 2 into its owner's warehouse. Each input
+    is one document, filed on its own (see `actions.file_scans`)."""
+    dossier = _dossier_for(request, code)
+    user = acting_user(request)
+    if not may_digitise(user, dossier):
+        if not in_scope(user, {Role.ONE_STOP_OFFICER, Role.CLERK}, dossier):
+            raise deny(user, dossier, STAFF)
+        conflict = _(
+            "Dossier %(code)s is not waiting for its papers to be digitised by you; "
+            "nothing was stored."
+        ) % {"code": dossier.code}
+        return _render_detail(request, dossier, user, conflict=conflict)
+    form = digitisation_form(dossier, request.POST, request.FILES)
+    stored = []
+    if form.is_valid():
+        try:
+            stored = file_scans(dossier, user, form)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    if stored:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d paper was filed in the applicant's warehouse.",
+                "%(count)d papers were filed in the applicant's warehouse.",
+                len(stored),
+            )
+            % {"count": len(stored)},
+        )
+    if form.is_valid():
+        return redirect("dossiers:detail", code=dossier.code)
+    # A refused file: its reason next to its input; whatever else was filed is listed.
+    return _render_detail(request, dossier, user, scans=form, status=422)
+
+
+@role_required(*STAFF)
+def document(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """Open one of the dossier's warehouse documents; the warehouse checks that the dossier
+    references it and records the opening in the audit trail."""
+    dossier = _dossier_for(request, code)
+    found = Document.objects.select_related("file", "document_type").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    handle = open_document(request.user, found, PURPOSE, dossier=dossier)
+    return FileResponse(
+        handle,
+        filename=f"{dossier.code}-{found.document_type.code}-{found.pk}.pdf",
+        content_type="application/pdf",
     )
 
 
