@@ -19,6 +19,7 @@ urlpatterns = [
     path("backoffice/dossiers/", include("motcua.dossiers.urls")),
     path("dossiers/", include("motcua.dossiers.portal_urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
+    path("documents/", include("motcua.warehouse.portal_urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.catalog.models import ProcedureFee
 from motcua.dossiers import interruptions, services
@@ -8,6 +9,7 @@ from motcua.dossiers.models import Dossier, DossierStatus, Notification, Rating
 from motcua.identity.models import AccountKind, Role, User
 from tests.dossiers.conftest import BIRTH, BIRTH_FORM
 from tests.dossiers.test_steps import walk
+from tests.warehouse.conftest import media, pdf  # noqa: F401
 
 SUBMIT_URL = f"/dossiers/submit/{BIRTH}/"
 
@@ -20,9 +22,19 @@ def detail_url(dossier) -> str:
     return f"/dossiers/mine/{dossier.code}/"
 
 
-def application(key: str = "key-1", **fields) -> dict[str, str]:
+def application(key: str = "key-1", **fields) -> dict:
+    """The wizard's fields, confirmed, with the birth notice the procedure requires."""
     data = {f"ff_{name}": value for name, value in BIRTH_FORM.items()}
-    return {"idempotency_key": key, "phone": "0912345678", "email": "", **data, **fields}
+    notice = SimpleUploadedFile("giay-chung-sinh.pdf", pdf(), "application/pdf")
+    return {
+        "idempotency_key": key,
+        "phone": "0912345678",
+        "email": "",
+        "confirm": "on",
+        "paper_birth_notice": notice,
+        **data,
+        **fields,
+    }
 
 
 @pytest.fixture

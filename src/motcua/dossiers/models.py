@@ -134,6 +134,15 @@ class Dossier(models.Model):
     fee_total = models.PositiveBigIntegerField(_("fees (VND)"), default=0)
     fees_paid = models.PositiveBigIntegerField(_("fees paid (VND)"), default=0)
     result_summary = models.TextField(_("result"), blank=True)
+    # Papers counted at submission (`warehouse.reuse`, `dossiers.submission`): the required papers a
+    # person would hand in (registry data is not a paper), those reused from the warehouse,
+    # those read from the population registry, and those uploaded.
+    papers_required = models.PositiveSmallIntegerField(_("papers required"), default=0)
+    papers_reused = models.PositiveSmallIntegerField(_("papers reused"), default=0)
+    papers_from_registry = models.PositiveSmallIntegerField(
+        _("papers read from the registry"), default=0
+    )
+    papers_uploaded = models.PositiveSmallIntegerField(_("papers uploaded"), default=0)
     # Bumped by every transition: a form posted against an older version is refused
     # instead of overwriting what another officer just did.
     version = models.PositiveIntegerField(default=1)

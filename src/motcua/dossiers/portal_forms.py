@@ -17,10 +17,31 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Procedure
 from motcua.dossiers.formdata import MAX_TEXT
 from motcua.dossiers.models import PaymentMethod, Satisfaction
+from motcua.dossiers.submission import IncompleteSubmission, Payment
 from motcua.registry.idnumber import InvalidIdNumber, parse
+from motcua.warehouse.reuse import Plan, Source
 
 # Prefix of the generated fields, so a procedure's field never clashes with ours.
 FIELD_PREFIX = "ff_"
+# Prefix of the upload fields, one per paper to hand in, named by document type code.
+PAPER_PREFIX = "paper_"
+ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PaperField(forms.FileField):
+    """One paper: a PDF, or several photos of its pages (they become one PDF)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(PaperField, self).clean(item, initial) for item in items if item]
 
 
 class LookupForm(forms.Form):
@@ -65,7 +86,9 @@ def _procedure_field(spec: dict[str, Any]) -> forms.Field:
 
 
 class ApplicationForm(forms.Form):
-    """The procedure's fields, contact details and an optional authorised representative."""
+    """The submission wizard's one form: the procedure's fields, contact details, an
+    optional authorised representative, the papers to upload, the payment reference when
+    there are fees, and the applicant's confirmation."""
 
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
     phone = forms.CharField(
@@ -88,10 +111,18 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    confirm = forms.BooleanField(
+        label=_("I confirm that the information and papers above are true and complete."),
+        error_messages={"required": _("Tick this box to confirm before submitting.")},
+        widget=forms.CheckboxInput(attrs={"aria-required": "true"}),
+    )
 
-    def __init__(self, procedure: Procedure, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, procedure: Procedure, *args: Any, plan: Plan | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.plan = plan or Plan()
         self.required_names: set[str] = set()
         # A fresh key each time the empty form is shown; a re-shown form keeps the posted one.
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
@@ -100,6 +131,33 @@ class ApplicationForm(forms.Form):
             self.fields[name] = _procedure_field(spec)
             if spec.get("required"):
                 self.required_names.add(name)
+        for paper in self.plan.to_upload:
+            name = PAPER_PREFIX + paper.code
+            # Presence is checked by the submission service with the files' contents.
+            self.fields[name] = PaperField(
+                label=paper.document_type.name,
+                required=False,
+                help_text=_("One PDF, or photos of its pages (JPEG or PNG)."),
+            )
+            if paper.required:
+                self.required_names.add(name)
+        self.has_fees = any(fee.amount for fee in procedure.fees.all())
+        if self.has_fees:
+            self.fields["payment_method"] = forms.ChoiceField(
+                label=_("Payment method"),
+                choices=[("", "—"), *PaymentMethod.choices],
+                required=False,
+            )
+            self.fields["payment_reference"] = forms.CharField(
+                label=_("Payment reference (if you have paid)"),
+                max_length=64,
+                required=False,
+                help_text=_(
+                    "The transaction number on your receipt. You can also pay later from "
+                    "the dossier's page."
+                ),
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
 
     def procedure_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(FIELD_PREFIX)]
@@ -109,6 +167,18 @@ class ApplicationForm(forms.Form):
 
     def representative_fields(self) -> list[forms.BoundField]:
         return [self["representative_name"], self["representative_id_number"]]
+
+    def payment_fields(self) -> list[forms.BoundField]:
+        if not self.has_fees:
+            return []
+        return [self["payment_method"], self["payment_reference"]]
+
+    def paper_rows(self) -> list[tuple[Any, forms.BoundField | None]]:
+        """Each paper of the plan with its upload field (None when it is not asked for)."""
+        return [
+            (paper, self[PAPER_PREFIX + paper.code] if paper.source == Source.UPLOAD else None)
+            for paper in self.plan.papers
+        ]
 
     def clean_representative_id_number(self) -> str:
         value = self.cleaned_data["representative_id_number"].strip()
@@ -127,6 +197,10 @@ class ApplicationForm(forms.Form):
             self.add_error("representative_id_number", _("Give the representative's ID number."))
         if number and not name:
             self.add_error("representative_name", _("Give the representative's full name."))
+        if self.has_fees:
+            reference = (data.get("payment_reference") or "").strip()
+            if reference and not data.get("payment_method"):
+                self.add_error("payment_method", _("Choose how you paid."))
         return data
 
     def form_data(self) -> dict[str, Any]:
@@ -137,10 +211,39 @@ class ApplicationForm(forms.Form):
             if name.startswith(FIELD_PREFIX)
         }
 
+    def uploads(self) -> dict[str, list[Any]]:
+        """The files of each paper, keyed by document type code (read from the request, so
+        this works whether or not the rest of the form is valid)."""
+        getlist = getattr(self.files, "getlist", None)
+        if getlist is None:
+            return {}
+        return {
+            paper.code: [f for f in getlist(PAPER_PREFIX + paper.code) if f]
+            for paper in self.plan.to_upload
+        }
+
+    def payment(self) -> Payment | None:
+        reference = (self.cleaned_data.get("payment_reference") or "").strip()
+        if not self.has_fees or not reference:
+            return None
+        return Payment(self.cleaned_data.get("payment_method") or "", reference)
+
     def add_form_data_errors(self, errors: dict[str, str]) -> None:
         for name, message in errors.items():
             field = FIELD_PREFIX + name
             self.add_error(field if field in self.fields else None, message)
+
+    def add_paper_errors(self, errors: dict[str, str]) -> None:
+        for code, message in errors.items():
+            field = PAPER_PREFIX + code
+            self.add_error(field if field in self.fields else None, message)
+
+    def add_submission_errors(self, error: IncompleteSubmission) -> None:
+        self.add_form_data_errors(error.fields)
+        self.add_paper_errors(error.papers)
+        if error.payment:
+            target = "payment_reference" if self.has_fees else None
+            self.add_error(target, error.payment)
 
 
 class VersionedForm(forms.Form):

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.catalog.models import Procedure
 from motcua.core.exceptions import DomainError
 from motcua.dossiers import interruptions, payments, selectors, slips
-from motcua.dossiers.formdata import InvalidFormData, validate_form_data
 from motcua.dossiers.models import Dossier, DossierStatus, EventKind, Notification, Rating
 from motcua.dossiers.portal_forms import (
     ApplicationForm,
@@ -34,9 +33,16 @@ from motcua.dossiers.portal_forms import (
     SupplementForm,
     WithdrawForm,
 )
-from motcua.dossiers.services import Application, mark_notifications_read, submit_online
+from motcua.dossiers.services import Application, mark_notifications_read
+from motcua.dossiers.submission import (
+    IncompleteSubmission,
+    form_problems,
+    paper_problems,
+    submit_with_papers,
+)
 from motcua.identity.accounts.level import require_eid_level
 from motcua.identity.permissions import acting_user
+from motcua.warehouse import reuse
 
 LOGIN_URL = "accounts:login"
 # Forms the applicant receives; 05 (control slip) and 06 (register) are internal.
@@ -96,7 +102,18 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
-    form = ApplicationForm(procedure, request.POST if request.method == "POST" else None)
+    """The submission wizard: one page in four sections (about you, papers, fees, summary
+    and confirmation). Whatever is wrong is shown next to its field at once, with what
+    was typed; nothing is submitted or stored until everything is right."""
+    user = acting_user(request)
+    plan = reuse.plan(procedure, user.citizen)
+    bound = request.method == "POST"
+    form = ApplicationForm(
+        procedure,
+        request.POST if bound else None,
+        request.FILES if bound else None,
+        plan=plan,
+    )
     status = 200
     if form.is_bound:
         if form.is_valid():
@@ -111,9 +128,9 @@ def _submit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
             try:
-                dossier = submit_online(acting_user(request), app)
-            except InvalidFormData as error:
-                form.add_form_data_errors(error.errors)
+                dossier = submit_with_papers(user, app, form.uploads(), payment=form.payment())
+            except IncompleteSubmission as error:
+                form.add_submission_errors(error)
                 status = error.status_code
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -125,18 +142,20 @@ def _submit(request: HttpRequest, procedure: Procedure) -> HttpResponse:
                 )
                 return redirect("dossiers_portal:detail", code=dossier.code)
         else:
-            # Also check the procedure's fields, so every mistake is shown at once.
-            try:
-                validate_form_data(procedure, form.form_data())
-            except InvalidFormData as error:
-                form.add_form_data_errors(error.errors)
+            # Also check the procedure's fields and the papers, so every mistake is shown
+            # at once (the files are only checked, never stored).
+            app = Application(procedure=procedure, form_data=form.form_data())
+            form.add_form_data_errors(form_problems(app))
+            form.add_paper_errors(paper_problems(plan, form.uploads())[1])
             status = 400
-    return render(
-        request,
-        "dossiers/portal/submit.html",
-        {"procedure": procedure, "form": form},
-        status=status,
-    )
+    context = {
+        "procedure": procedure,
+        "form": form,
+        "plan": plan,
+        "citizen": user.citizen,
+        "fee_total": sum(fee.amount for fee in procedure.fees.all()),
+    }
+    return render(request, "dossiers/portal/submit.html", context, status=status)
 
 
 # --- my dossiers ------------------------------------------------------------------------
@@ -190,6 +209,8 @@ def _detail(
             if number in APPLICANT_FORMS
         ],
         "public_note_kinds": PUBLIC_NOTE_KINDS,
+        "papers_not_asked": dossier.papers_reused + dossier.papers_from_registry,
+        "papers": dossier.warehouse_links.select_related("document__document_type").order_by("pk"),
     }
     return render(request, "dossiers/portal/detail.html", context, status=status)
 
