@@ -26,6 +26,11 @@ def _ensure_province() -> None:
         seed_agencies()
     if not Procedure.objects.exists():
         seed_catalog()
+        # Reference data, not something a test did: tests of the audit trail start empty.
+        from motcua.security.models import AuditChainHead, AuditRecord
+
+        AuditRecord.objects.all().delete()
+        AuditChainHead.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)
