@@ -15,20 +15,7 @@ from motcua.core.exceptions import DomainError
 from motcua.dossiers import transitions as t
 from motcua.dossiers.models import Attachment, Dossier
 from motcua.identity.models import Role, User
-
-# Types are recognised by their first bytes, never by the file name.
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def sniff(head: bytes) -> str | None:
-    for magic, content_type in SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    return None
+from motcua.warehouse.uploads import sniff  # types by their first bytes, never the name
 
 
 def _read_limited(stream: IO[bytes], limit: int) -> bytes:
