@@ -17,6 +17,7 @@ from motcua.core.exceptions import DomainError
 from motcua.dossiers.api import router as dossiers_router
 from motcua.registry.api import router as registry_router
 from motcua.security.api import router as security_router
+from motcua.signing.api import router as signing_router
 from motcua.warehouse.api import router as warehouse_router
 
 api = NinjaAPI(
@@ -47,3 +48,4 @@ api.add_router("/dossiers/", dossiers_router)
 api.add_router("/registry/", registry_router)
 api.add_router("/security/", security_router)
 api.add_router("/warehouse/", warehouse_router)
+api.add_router("/signing/", signing_router)

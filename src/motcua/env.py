@@ -2,7 +2,11 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -46,3 +50,48 @@ def secret_key(var_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+FILE_SYSTEM_STORAGE = "django.core.files.storage.FileSystemStorage"
+S3_STORAGE = "storages.backends.s3.S3Storage"
+
+
+def storage_setting(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The STORAGES["default"] entry from MOTCUA_STORAGE: unset for files on disk under
+    MEDIA_ROOT, `s3` for an S3-compatible object store configured by MOTCUA_S3_*, or the
+    dotted path of any other storage class.
+
+    The keys come from the environment only; without them boto3 looks in its own places
+    (AWS_* variables, an instance role). Names are content hashes, so a name never needs
+    a second version (`file_overwrite` off) and objects stay private, reached through
+    signed addresses.
+    """
+    env = os.environ if environ is None else environ
+    backend = env.get("MOTCUA_STORAGE", "").strip() or FILE_SYSTEM_STORAGE
+    if backend.lower() != "s3":
+        return {"BACKEND": backend}
+    bucket = env.get("MOTCUA_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("MOTCUA_STORAGE=s3 needs MOTCUA_S3_BUCKET, the bucket's name.")
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    optional = {
+        "endpoint_url": "MOTCUA_S3_ENDPOINT_URL",
+        "region_name": "MOTCUA_S3_REGION",
+        "access_key": "MOTCUA_S3_ACCESS_KEY",
+        "secret_key": "MOTCUA_S3_SECRET_KEY",
+        "addressing_style": "MOTCUA_S3_ADDRESSING_STYLE",
+    }
+    for option, name in optional.items():
+        value = env.get(name, "").strip()
+        if value:
+            options[option] = value
+    if ("access_key" in options) != ("secret_key" in options):
+        raise ImproperlyConfigured(
+            "Set both MOTCUA_S3_ACCESS_KEY and MOTCUA_S3_SECRET_KEY, or neither."
+        )
+    return {"BACKEND": S3_STORAGE, "OPTIONS": options}

@@ -7,7 +7,7 @@ from typing import Any
 
 import dj_database_url
 
-from motcua.env import env_bool, env_list, env_str, secret_key
+from motcua.env import env_bool, env_list, env_str, secret_key, storage_setting
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", "var")).resolve()
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.warehouse",
+    "motcua.signing",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
@@ -134,9 +135,8 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env_str("MOTCUA_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {
-        "BACKEND": env_str("MOTCUA_STORAGE", "django.core.files.storage.FileSystemStorage")
-    },
+    # Files on disk under MEDIA_ROOT; MOTCUA_STORAGE=s3 for an S3-compatible object store.
+    "default": storage_setting(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve app static folders directly unless `motcua collectstatic` has filled STATIC_ROOT.
@@ -169,12 +169,33 @@ MOTCUA_REGISTRY_IMPORT_MAX_BYTES = int(
 # How many reverse proxies in front of motcua append to X-Forwarded-For (0: trust none).
 MOTCUA_PROXY_COUNT = int(env_str("MOTCUA_PROXY_COUNT", "0"))
 
+# --- Digital signatures (signing; docs/signing.md) ---
+# The address people reach the site at: printed in QR codes and certificates' CRL links.
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where private keys live: "file" (encrypted at rest) or "pkcs11" (a hardware module).
+MOTCUA_KEY_BACKEND = env_str("MOTCUA_KEY_BACKEND", "file")
+MOTCUA_KEY_DIR = Path(env_str("MOTCUA_KEY_DIR", str(VAR_DIR / "signing" / "keys"))).resolve()
+# Fernet keys, comma-separated, the first encrypting (rotation: put a new one first). Unset:
+# one generated once into var/signing/ — fine for a demo, never for a province.
+MOTCUA_KEY_ENCRYPTION_KEYS = env_list("MOTCUA_KEY_ENCRYPTION_KEYS", [])
+MOTCUA_PKCS11_MODULE = env_str("MOTCUA_PKCS11_MODULE", "")
+MOTCUA_PKCS11_TOKEN = env_str("MOTCUA_PKCS11_TOKEN", "")
+MOTCUA_PKCS11_PIN = env_str("MOTCUA_PKCS11_PIN", "")
+# Key algorithm of new signing keys: "rsa2048" or "ecdsa-p256".
+MOTCUA_SIGNING_ALGORITHM = env_str("MOTCUA_SIGNING_ALGORITHM", "rsa2048")
+# An RFC 3161 time-stamping authority; signatures carry its token when set.
+MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Font subsetting for signature stamps reports tables it leaves out, every time.
+        "fontTools": {"level": "ERROR"},
+    },
 }
 
 

@@ -20,6 +20,9 @@ urlpatterns = [
     path("dossiers/", include("motcua.dossiers.portal_urls")),
     path("backoffice/", include("motcua.backoffice.urls")),
     path("documents/", include("motcua.warehouse.portal_urls")),
+    path("account/signature/", include("motcua.signing.portal_urls")),
+    path("backoffice/signing/", include("motcua.signing.backoffice_urls")),
+    path("", include("motcua.signing.urls")),  # /verify/, /pki/ (public)
     path("", include("motcua.portal.urls")),
 ]
 

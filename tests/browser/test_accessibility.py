@@ -160,6 +160,12 @@ def test_public_pages_have_no_serious_accessibility_violations(
 
     page.goto("/dossiers/procedures/")
     audit.check(page, "procedures")
+    page.goto("/dossiers/procedures/?q=khai+sinh&sector=H%E1%BB%99+t%E1%BB%8Bch")
+    audit.check(page, "procedures, searched")
+    page.goto("/dossiers/procedures/?q=no+such+procedure")
+    audit.check(page, "procedures, nothing found")
+    page.goto(f"/dossiers/procedures/{BIRTH}/")
+    audit.check(page, "procedure page")
 
     page.goto("/dossiers/lookup/")
     audit.check(page, "lookup")
@@ -198,6 +204,10 @@ def test_public_pages_have_no_serious_accessibility_violations(
     audit.check(phone, "home, phone")
     phone.goto("/dossiers/lookup/")
     audit.check(phone, "lookup, phone")
+    phone.goto("/dossiers/procedures/")
+    audit.check(phone, "procedures, phone")
+    phone.goto(f"/dossiers/procedures/{BIRTH}/")
+    audit.check(phone, "procedure page, phone")
     phone.context.close()
 
     audit.assert_clean()
@@ -234,6 +244,8 @@ def test_citizen_pages_have_no_serious_accessibility_violations(
     page.goto("/")
     audit.check(page, "home, logged in")
 
+    page.goto(f"/dossiers/procedures/{BIRTH}/")
+    audit.check(page, "procedure page, logged in")
     page.goto(f"/dossiers/submit/{BIRTH}/")
     audit.check(page, "submission")
     send_empty(page)

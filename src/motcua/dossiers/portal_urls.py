@@ -8,6 +8,7 @@ app_name = "dossiers_portal"
 urlpatterns = [
     path("lookup/", views.lookup, name="lookup"),
     path("procedures/", views.procedures, name="procedures"),
+    path("procedures/<str:code>/", views.procedure, name="procedure"),
     path("submit/<str:code>/", views.submit, name="submit"),
     path("mine/", views.mine, name="mine"),
     path("mine/<str:code>/", views.detail, name="detail"),

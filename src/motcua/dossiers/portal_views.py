@@ -1,6 +1,6 @@
-"""Citizen pages of the one-stop engine: public lookup, the procedure index, online
-submission, the applicant's dossiers (with supplement, withdrawal, payment, rating and the
-forms as PDF) and the notifications inbox.
+"""Citizen pages of the one-stop engine: public lookup, the procedure index with its
+search, a procedure's page, online submission, the applicant's dossiers (with supplement,
+withdrawal, payment, rating and the forms as PDF) and the notifications inbox.
 
 Every change goes through the dossier services; a DomainError they raise is shown on the
 page with what was typed, with the error's HTTP status.
@@ -8,8 +8,10 @@ page with what was typed, with the error's HTTP status.
 
 from __future__ import annotations
 
-from typing import Any
+import unicodedata
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.models import Procedure
@@ -41,6 +44,7 @@ from motcua.dossiers.submission import (
     submit_with_papers,
 )
 from motcua.identity.accounts.level import require_eid_level
+from motcua.identity.models import User
 from motcua.identity.permissions import acting_user
 from motcua.warehouse import reuse
 
@@ -84,10 +88,74 @@ def lookup(request: HttpRequest) -> HttpResponse:
 # --- procedures and submission ----------------------------------------------------------
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Name or code"), max_length=100, required=False, widget=SearchInput
+    )
+    sector = forms.ChoiceField(label=gettext_lazy("Sector"), required=False)
+
+    def __init__(self, data: Any, sectors: list[str]) -> None:
+        super().__init__(data)
+        choices = [("", gettext_lazy("All sectors")), *((name, name) for name in sectors)]
+        cast(forms.ChoiceField, self.fields["sector"]).choices = choices
+
+
+def _folded(text: str) -> str:
+    """Text compared without case or Vietnamese diacritics, so "dang ky ket hon" typed
+    on a phone finds "Đăng ký kết hôn"."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 @require_GET
 def procedures(request: HttpRequest) -> HttpResponse:
-    active = Procedure.objects.filter(is_active=True).order_by("sector", "name")
-    return render(request, "dossiers/portal/procedures.html", {"procedures": active})
+    """The active procedures by sector, narrowed by name or code and by sector.
+
+    Matched in Python rather than SQL: SQLite's LIKE ignores the case of ASCII letters
+    only, and neither database ignores diacritics; the active catalog is a few thousand
+    rows at most, all listed anyway when nothing is searched."""
+    active = list(Procedure.objects.filter(is_active=True).order_by("sector", "name"))
+    sectors = sorted({procedure.sector for procedure in active})
+    form = ProcedureSearchForm(request.GET or None, sectors)
+    searched = False
+    if form.is_bound and form.is_valid():
+        query = _folded(form.cleaned_data["q"].strip())
+        sector = form.cleaned_data["sector"]
+        searched = bool(query or sector)
+        active = [
+            procedure
+            for procedure in active
+            if (not sector or procedure.sector == sector)
+            and (query in _folded(procedure.name) or query in _folded(procedure.code))
+        ]
+    context = {"procedures": active, "form": form, "searched": searched}
+    return render(request, "dossiers/portal/procedures.html", context)
+
+
+@require_GET
+def procedure(request: HttpRequest, code: str) -> HttpResponse:
+    """A procedure's facts, and for each paper whether the visitor must bring it.
+
+    Logged in as a citizen, papers they already hold are shown as such. Listing which of
+    one's own documents are held is not audited, as on "my documents" and in the
+    submission wizard: only opening a document's file is (`warehouse.services`)."""
+    procedure = get_object_or_404(
+        Procedure.objects.prefetch_related("fees", "documents__document_type"),
+        code=code,
+        is_active=True,
+    )
+    user = request.user
+    citizen = user.citizen if isinstance(user, User) and user.citizen_id else None
+    context = {
+        "procedure": procedure,
+        "plan": reuse.plan(procedure, citizen),
+        "citizen": citizen,
+    }
+    return render(request, "dossiers/portal/procedure.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,9 @@ and filed in the owner's warehouse, so the result exists as soon as the status b
 
 The PDF is a plain Vietnamese document in the shipped DejaVu font: the handling agency's
 header and the national motto, the procedure's name as title, the applicant, the dossier
-code, the approved result and the signer's name. The signatures issue will sign it.
+code, the approved result and the signer's name. Once the provincial CA is set up, it is
+signed (PAdES) with the leader's certificate and then the agency's seal, stamps at the
+foot of the last page, which is kept free for them.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from motcua.catalog.models import DocumentType, Procedure, ReuseSource
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing import FONT, FONT_DIR, LOCAL_TZ
 from motcua.identity.models import User
+from motcua.signing import services as signing
 from motcua.warehouse.models import Document
 from motcua.warehouse.selectors import owner_of_dossier
 from motcua.warehouse.services import store_result
 
 LINE = 6.5
+# The foot of each page, kept for the signature stamps (stamping.LOWER_LEFT/RIGHT).
+STAMP_BAND_MM = 48
 RESULT_TYPE_PREFIX = "result-"
 
 
@@ -94,14 +99,22 @@ def issue_result(dossier: Dossier, signer: User, at: dt.datetime) -> Document | 
     if owner_of_dossier(dossier) is None:
         return None
     pdf = render_result(result_data(dossier, signer, at))
-    return store_result(
+    title = f"{dossier.procedure.name} ({dossier.code})"[:255]
+    signed = None
+    if signing.is_set_up():
+        pdf, signed = signing.sign_result(pdf, leader=signer, agency=dossier.agency, title=title)
+    document = store_result(
         dossier,
         signer,
         document_type=result_type(dossier.procedure),
         files=pdf,
-        title=f"{dossier.procedure.name} ({dossier.code})"[:255],
+        title=title,
         valid_from=at.astimezone(LOCAL_TZ).date(),
     )
+    if signed is not None:
+        signed.document = document
+        signed.save(update_fields=["document"])
+    return document
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -112,7 +125,7 @@ def render_result(data: ResultData, *, language: str = "vi") -> bytes:
     with translation.override(language):
         pdf = FPDF(orientation="P", unit="mm", format="A4")
         pdf.set_margins(left=20, top=15, right=15)
-        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.set_auto_page_break(auto=True, margin=STAMP_BAND_MM)
         pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSerif.ttf"))
         pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
         pdf.set_title(data.procedure_name)

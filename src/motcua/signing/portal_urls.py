@@ -1,0 +1,4 @@
+"""Citizens' "my signature" pages, under /account/signature/."""
+
+app_name = "signing_portal"
+urlpatterns: list = []
