@@ -2,7 +2,8 @@
 
 Runs against a throwaway SQLite database, or against DATABASE_URL when set: that must be a
 scratch database (the registry and dossier tables are emptied). BENCH_PEOPLE sets the
-population size. `python -m benchmarks dossiers` runs one part (core, registry, dossiers);
+population size. `python -m benchmarks dossiers` runs one part (core, registry, dossiers,
+signing);
 the dossier benchmark needs PostgreSQL.
 """
 
@@ -13,7 +14,7 @@ import tempfile
 import time
 from zoneinfo import ZoneInfo
 
-PARTS = ("core", "registry", "dossiers")
+PARTS = ("core", "registry", "dossiers", "signing")
 
 
 def main() -> None:
@@ -44,6 +45,10 @@ def main() -> None:
         from benchmarks import dossiers
 
         dossiers.run()
+    if "signing" in parts:
+        from benchmarks import signing
+
+        signing.run()
 
 
 def rate(label: str, count: int, seconds: float, unit: str) -> None:

@@ -26,13 +26,14 @@ from motcua.catalog.models import Procedure, Step
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.exceptions import DomainError
 from motcua.core.models import Agency, AgencyKind, AgencyLevel
-from motcua.demo.services import DEMO_COMMUNE
+from motcua.demo.services import DEMO_COMMUNE, ensure_signer
 from motcua.dossiers import interruptions, payments, services
 from motcua.dossiers.models import Channel, Dossier, DossierStatus, PaymentMethod
 from motcua.identity.models import AccountKind, EidLevel, Role, RoleAssignment, User
 from motcua.identity.services import create_staff_user, grant_role
 from motcua.registry.idnumber import InvalidIdNumber, parse
 from motcua.registry.models import Citizen, CitizenStatus, IssueStatus
+from motcua.signing import services as signing
 
 log = logging.getLogger(__name__)
 
@@ -312,6 +313,8 @@ class _Player:
                     password=None,
                 )
                 grant_role(user, role, agency=agency)
+            if role == Role.LEADER and signing.is_set_up():
+                ensure_signer(user, agency)  # approvals sign the result
             self.staff[key] = user
         return self.staff[key]
 

@@ -31,6 +31,8 @@ from motcua.identity.services import create_staff_user, grant_role
 from motcua.registry.generate import generate_population
 from motcua.registry.models import Citizen, CitizenStatus, IssueStatus
 from motcua.registry.quality.scan import run_scan
+from motcua.signing import services as signing
+from motcua.signing.models import CertificateKind
 
 
 @dataclass(frozen=True)
@@ -170,4 +172,23 @@ def load_demo_province() -> list[DemoLogin]:
         admin.set_password(password)
         admin.save(update_fields=["password"])
     logins.append(DemoLogin("admin", password, admin.full_name, "superuser", "—"))
+    load_demo_signing()
     return logins
+
+
+def load_demo_signing() -> None:
+    """The provincial CA, and a certificate for each demo leader and a seal for their
+    agencies, so results approved in the demo are signed."""
+    signing.init_ca()
+    for username, _name, role, agency_code in DEMO_STAFF:
+        if role == Role.LEADER:
+            user = User.objects.get(username=username)
+            ensure_signer(user, Agency.objects.get(code=agency_code))
+
+
+def ensure_signer(leader: User, agency: Agency) -> None:
+    """A certificate for `leader` and a seal for `agency`, unless they have them."""
+    if signing.certificate_of(leader) is None:
+        signing.issue_certificate(CertificateKind.OFFICER, actor=None, holder=leader, agency=agency)
+    if signing.seal_of(agency) is None:
+        signing.issue_certificate(CertificateKind.SEAL, actor=None, agency=agency)

@@ -29,7 +29,9 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.sign import signers
+from pyhanko.sign.general import SigningError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from motcua.signing.models import KeyAlgorithm
 
@@ -155,16 +157,32 @@ class FileKeyStore:
     def pdf_signer(
         self, key_ref: str, certificate: asn1_x509.Certificate, chain: list[asn1_x509.Certificate]
     ) -> signers.Signer:
-        der = self.private_key(key_ref).private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        return signers.SimpleSigner(
+        return LoadedKeySigner(
+            self.private_key(key_ref),
             signing_cert=certificate,
-            signing_key=asn1_keys.PrivateKeyInfo.load(der),
             cert_registry=SimpleCertificateStore.from_certs(chain),
         )
+
+
+class LoadedKeySigner(signers.Signer):
+    """pyHanko's signer over a key already decrypted in this process. (pyHanko's
+    `SimpleSigner` parses the key from DER on every signature, which for RSA costs more
+    than the signature itself.)"""
+
+    def __init__(self, key: CertificateIssuerPrivateKeyTypes, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._key = key
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+            return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algorithm))
+        raise SigningError(f"unsupported signature mechanism {mechanism}")
 
 
 # --- PKCS#11 ----------------------------------------------------------------------------
