@@ -202,6 +202,8 @@ def import_ca(
     which is stored encrypted like the keys made here."""
     from motcua.signing.keys import FILE, store_for
 
+    if root_ca() is not None or issuing_ca() is not None:
+        raise Conflict(_("The province already has a CA; a second one cannot be imported."))
     root_cert = x509.load_pem_x509_certificate(root_pem)
     issuing_cert = x509.load_pem_x509_certificate(issuing_pem)
     key = serialization.load_pem_private_key(issuing_key_pem, password=password)

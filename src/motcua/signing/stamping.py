@@ -15,12 +15,15 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import QRStampStyle
 
+from motcua.core.exceptions import Conflict
 from motcua.signing import pki
 from motcua.signing.keys import store_for
 from motcua.signing.models import Certificate
@@ -156,6 +159,23 @@ def sign_pdf(
         ),
     )
     out = BytesIO()
+    try:
+        _sign(pdf_signer, writer, out, stamp, at)
+    except TimestampRequestError as exc:
+        raise Conflict(
+            _("The time-stamping service did not answer; nothing was signed. Try again."),
+            code="tsa_unavailable",
+        ) from exc
+    return out.getvalue()
+
+
+def _sign(
+    pdf_signer: signers.PdfSigner,
+    writer: IncrementalPdfFileWriter,
+    out: BytesIO,
+    stamp: Stamp,
+    at: dt.datetime,
+) -> None:
     pdf_signer.sign_pdf(
         writer,
         output=out,
@@ -165,4 +185,3 @@ def sign_pdf(
             "at": at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M:%S %z"),
         },
     )
-    return out.getvalue()

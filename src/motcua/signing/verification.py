@@ -132,6 +132,10 @@ def _revocation(certificate: asn1_x509.Certificate) -> dt.datetime | None:
 def _report(status: PdfSignatureStatus, field_name: str) -> SignatureReport:
     cert = status.signing_cert
     timestamp = status.timestamp_validity
+    # A time-stamp authority's time counts only when its token checks out; otherwise the
+    # time the signer states is all there is.
+    if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
+        timestamp = None
     signed_at = timestamp.timestamp if timestamp is not None else status.signer_reported_dt
     report = SignatureReport(
         field_name=field_name,

@@ -119,6 +119,5 @@ class Command(BaseCommand):
                 )
         counts = services.counts_by_kind()
         for kind in (CertificateKind.OFFICER, CertificateKind.SEAL, CertificateKind.CITIZEN):
-            self.stdout.write(
-                f"{kind.label}: {counts.get(kind, 0)} issued, {counts.get(f'{kind}_live', 0)} in force"
-            )
+            issued, live = counts.get(kind, 0), counts.get(f"{kind}_live", 0)
+            self.stdout.write(f"{kind.label}: {issued} issued, {live} in force")
