@@ -154,16 +154,18 @@ def _measure(label: str, count: int, work) -> float:  # type: ignore[no-untyped-
 
 def run(count: int | None = None) -> None:
     from motcua.core.models import Agency, AgencyKind
-    from motcua.identity.models import User
+    from motcua.identity.models import Role, User
+    from motcua.identity.services import create_staff_user, grant_role
     from motcua.signing.models import KeyAlgorithm
 
     count = count or int(os.environ.get("BENCH_SIGNATURES", "40"))
     _province()
     agency = Agency.objects.filter(kind=AgencyKind.PEOPLES_COMMITTEE).order_by("code").last()
     assert agency is not None
-    leader, _created = User.objects.get_or_create(
-        username="bench-leader", defaults={"full_name": "Phạm Quang Huy"}
+    leader = User.objects.filter(username="bench-leader").first() or create_staff_user(
+        "bench-leader", full_name="Phạm Quang Huy", password=None
     )
+    grant_role(leader, Role.LEADER, agency=agency)
     pdf = _sample_pdf(agency.name)
     print(f"\nsigned results (two PAdES signatures with QR stamps each, {len(pdf):,}-byte PDF)")
     keys = Path(tempfile.mkdtemp(prefix="motcua-bench-keys-"))

@@ -4,6 +4,8 @@ The verification pages pass the axe-core check (also on a phone)."""
 
 from __future__ import annotations
 
+import threading
+
 from motcua.signing.models import SignedDocument
 from motcua.warehouse.models import DocumentKind
 from motcua.warehouse.selectors import documents_of
@@ -38,7 +40,11 @@ def test_a_person_verifies_a_result_and_spots_a_modified_copy(
     applicant,  # noqa: F811
 ):
     settings.MOTCUA_PUBLIC_URL = live_server.url
-    five_steps(submit(), staff)
+    # pyHanko runs its own event loop, and Playwright's runs in this thread: approve in
+    # another (the live server signs nothing; it only verifies, in its own threads).
+    worker = threading.Thread(target=lambda: five_steps(submit(), staff))
+    worker.start()
+    worker.join()
     signed = pdf_bytes_of(documents_of(applicant).get(kind=DocumentKind.RESULT))
     token = SignedDocument.objects.get().token
     (tmp_path / "ket-qua.pdf").write_bytes(signed)
@@ -78,4 +84,49 @@ def test_a_person_verifies_a_result_and_spots_a_modified_copy(
     phone.goto(f"/verify/{token}/")
     audit.check(phone, "QR verification page, phone")
     phone.context.close()
+    audit.assert_clean()
+
+
+def test_signature_pages_have_no_serious_accessibility_violations(
+    browser,
+    live_server,
+    ca,  # noqa: F811
+    submit,  # noqa: F811
+    applicant,  # noqa: F811
+    commune_pc,  # noqa: F811
+):
+    from motcua.core.services import province_unit
+    from motcua.identity.models import Role
+    from motcua.identity.services import create_staff_user, grant_role
+    from tests.browser.test_accessibility import log_in
+    from tests.identity.accounts.helpers import browser_second_factor, code_for, enrol_totp
+
+    dossier = submit()
+    audit = Audit()
+    citizen = new_page(browser, live_server)
+    secret = log_in(citizen, applicant)
+    citizen.locator("input[name=code]").fill(code_for(secret))
+    citizen.locator("form.stacked button[type=submit]").click()
+    citizen.wait_for_url(lambda url: "/account/login/" not in url)
+    citizen.goto("/account/signature/")
+    audit.check(citizen, "my signature, none yet")
+    citizen.get_by_role("button", name="Đề nghị cấp chứng thư số miễn phí").click()
+    citizen.get_by_text("Còn hiệu lực").first.wait_for()
+    audit.check(citizen, "my signature, in force")
+    citizen.goto(f"/account/signature/sign/{dossier.code}/")
+    audit.check(citizen, "sign my application form")
+    citizen.context.close()
+
+    admin = create_staff_user("quantri-ks", full_name="Vũ Thị Lan", password="Mat-khau-du-dai-2026")
+    grant_role(admin, Role.ADMINISTRATOR, unit=province_unit())
+    staff_secret = enrol_totp(admin)
+    office = new_page(browser, live_server)
+    office.goto("/backoffice/login/?next=/backoffice/signing/")
+    office.get_by_label("Tên đăng nhập").fill(admin.username)
+    office.get_by_label("Mật khẩu").fill("Mat-khau-du-dai-2026")
+    office.get_by_role("button", name="Đăng nhập").click()
+    browser_second_factor(office, staff_secret)
+    office.wait_for_url("**/backoffice/signing/")
+    audit.check(office, "certificates")
+    office.context.close()
     audit.assert_clean()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import Conflict, DomainError
 from motcua.core.models import Agency
-from motcua.identity.models import EidLevel, User
+from motcua.identity.models import AccountKind, EidLevel, RoleAssignment, User
 from motcua.security.models import AuditAction
 from motcua.security.services import record
 from motcua.signing import pki
@@ -41,6 +41,10 @@ END_ENTITY_YEARS = {
     CertificateKind.SEAL: 5,
     CertificateKind.CITIZEN: 3,
 }
+
+
+def _already_in_force() -> str:
+    return _("A certificate of this kind is already in force; revoke it before issuing another.")
 
 
 def _years(start: dt.datetime, years: int) -> dt.datetime:
@@ -90,7 +94,7 @@ def _save(
             )
     except IntegrityError as exc:
         raise Conflict(
-            _("A certificate of this kind is already in force; revoke it before issuing another."),
+            _already_in_force(),
             code="certificate_exists",
         ) from exc
     record(
@@ -273,11 +277,29 @@ def issue_certificate(
     else:
         if holder is None or agency is None:
             raise ValueError("an officer certificate needs a holder and an agency")
+        # The certificate names the agency: it goes only to someone who works there.
+        if not (
+            holder.is_active
+            and holder.kind == AccountKind.STAFF
+            and RoleAssignment.objects.filter(user=holder, agency=agency).exists()
+        ):
+            raise DomainError(
+                _("%(user)s holds no role at %(agency)s.")
+                % {"user": holder.get_username(), "agency": agency.name},
+                code="not_at_agency",
+            )
         subject = pki.name(
             holder.get_full_name() or holder.get_username(),
             organisation=agency.name,
             province=province,
         )
+    in_force = None
+    if kind == CertificateKind.SEAL and agency is not None:
+        in_force = seal_of(agency)
+    elif holder is not None:
+        in_force = certificate_of(holder, kind)
+    if in_force is not None:  # checked before a key is made; the constraint still decides
+        raise Conflict(_already_in_force(), code="certificate_exists")
     algorithm = algorithm or settings.MOTCUA_SIGNING_ALGORITHM
     store = default_store()
     key_ref = store.generate(algorithm)
@@ -407,9 +429,12 @@ def counts_by_kind() -> dict[str, int]:
         .values("kind")
         .annotate(total=Count("pk"), live=Count("pk", filter=Q(revoked_at__isnull=True)))
     )
-    return {row["kind"]: row["total"] for row in rows} | {
-        f"{row['kind']}_live": row["live"] for row in rows
+    counts = {str(kind): 0 for kind in END_ENTITY_KINDS} | {
+        f"{kind}_live": 0 for kind in END_ENTITY_KINDS
     }
+    for row in rows:
+        counts[row["kind"]], counts[f"{row['kind']}_live"] = row["total"], row["live"]
+    return counts
 
 
 # --- signing documents ------------------------------------------------------------------
@@ -520,10 +545,12 @@ def sign_as_citizen(
             code="second_factor_required",
         )
     check_totp(request, user, second_factor_code)
-    return sign_document(
-        pdf,
-        [(certificate, f"Citizen{certificate.serial[:8]}", LOWER_RIGHT)],
-        title=title,
-        agency=None,
-        actor=user,
-    )
+    # After the code is spent (a failed code must stay counted): all of the signing or none.
+    with transaction.atomic():
+        return sign_document(
+            pdf,
+            [(certificate, f"Citizen{certificate.serial[:8]}", LOWER_RIGHT)],
+            title=title,
+            agency=None,
+            actor=user,
+        )
