@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def stamp_font() -> Path:
         cutter.populate(unicodes=STAMP_UNICODES)
         cutter.subset(font)
         scale_upem(font, 1000)
-        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         font.save(str(partial))
         os.replace(partial, target)  # atomic: another process may be doing the same
     return target
