@@ -121,3 +121,14 @@ def test_the_crl_is_signed_by_the_token(hsm, province, client, settings):
     crl = x509.load_der_x509_crl(client.get(f"/pki/crl/{issuing.serial}.crl").content)
     assert crl.is_signature_valid(pki.load(issuing).public_key())
     assert crl.get_revoked_certificate_by_serial_number(int(seal.serial, 16)) is not None
+
+
+def test_a_discarded_key_is_destroyed_in_the_token(hsm):
+    from pkcs11.exceptions import NoSuchKey
+
+    store = store_for(PKCS11)
+    key_ref = store.generate(KeyAlgorithm.ECDSA_P256)
+    assert store.public_key(key_ref) is not None
+    store.discard(key_ref)
+    with pytest.raises(NoSuchKey):
+        store.public_key(key_ref)

@@ -135,3 +135,23 @@ def test_citizen_certificates_need_level_2(ca, applicant):
     applicant.save(update_fields=["eid_level"])
     with pytest.raises(DomainError, match="level 2"):
         services.issue_certificate(CertificateKind.CITIZEN, actor=applicant, holder=applicant)
+
+
+def test_an_expired_seal_is_superseded_when_a_new_one_is_issued(ca, commune_pc):
+    old = services.issue_certificate(CertificateKind.SEAL, actor=None, agency=commune_pc)
+    type(old).objects.filter(pk=old.pk).update(not_after=timezone.now() - dt.timedelta(days=1))
+    assert services.seal_of(commune_pc) is None  # expired: cannot seal
+    new = services.issue_certificate(CertificateKind.SEAL, actor=None, agency=commune_pc)
+    old.refresh_from_db()
+    assert old.revocation_reason == RevocationReason.SUPERSEDED
+    assert services.seal_of(commune_pc) == new
+
+
+def test_a_discarded_key_is_gone_from_the_store(ca, key_folder):
+    from motcua.signing.keys import default_store
+
+    store = default_store()
+    key_ref = store.generate("ecdsa-p256")
+    assert (key_folder / f"{key_ref}.key").exists()
+    store.discard(key_ref)
+    assert not (key_folder / f"{key_ref}.key").exists()

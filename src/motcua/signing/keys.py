@@ -47,6 +47,9 @@ class KeyStore(Protocol):
 
     def public_key(self, key_ref: str) -> PublicKeyTypes: ...
 
+    def discard(self, key_ref: str) -> None:
+        """Destroy a key no certificate came to use."""
+
     def private_key(self, key_ref: str) -> CertificateIssuerPrivateKeyTypes | None:
         """The key itself where the store may hand it out (files), None for a module."""
 
@@ -147,6 +150,10 @@ class FileKeyStore:
     def public_key(self, key_ref: str) -> PublicKeyTypes:
         return self.private_key(key_ref).public_key()
 
+    def discard(self, key_ref: str) -> None:
+        self._cache.pop(key_ref, None)
+        self._path(key_ref).unlink(missing_ok=True)
+
     def sign(self, key_ref: str, data: bytes) -> bytes:
         key = self.private_key(key_ref)
         if isinstance(key, rsa.RSAPrivateKey):
@@ -234,6 +241,18 @@ class Pkcs11KeyStore:
 
     def private_key(self, key_ref: str) -> None:
         return None
+
+    def discard(self, key_ref: str) -> None:
+        from pkcs11 import ObjectClass
+
+        with self._lock:
+            for found in self.session.get_objects(
+                {
+                    self._pkcs11.Attribute.ID: bytes.fromhex(key_ref),
+                }
+            ):
+                if found.object_class in (ObjectClass.PRIVATE_KEY, ObjectClass.PUBLIC_KEY):
+                    found.destroy()
 
     def public_key(self, key_ref: str) -> PublicKeyTypes:
         from pkcs11 import KeyType, ObjectClass

@@ -293,6 +293,7 @@ def issue_certificate(
             organisation=agency.name,
             province=province,
         )
+    _supersede_expired(kind, holder=holder, agency=agency)
     in_force = None
     if kind == CertificateKind.SEAL and agency is not None:
         in_force = seal_of(agency)
@@ -303,32 +304,49 @@ def issue_certificate(
     algorithm = algorithm or settings.MOTCUA_SIGNING_ALGORITHM
     store = default_store()
     key_ref = store.generate(algorithm)
-    now = timezone.now() - dt.timedelta(minutes=1)
-    builder = pki.builder_for(
-        subject,
-        store.public_key(key_ref),
-        kind=kind,
-        issuer=ca,
-        not_before=now,
-        not_after=min(
-            _years(now, END_ENTITY_YEARS[CertificateKind(kind)]), pki.load(ca).not_valid_after_utc
-        ),
-    )
-    der = pki.sign_certificate(
-        builder, key_backend=ca.key_backend, key_ref=ca.key_ref, algorithm=ca.algorithm
-    )
-    with transaction.atomic():
-        return _save(
-            der,
+    try:
+        now = timezone.now() - dt.timedelta(minutes=1)
+        builder = pki.builder_for(
+            subject,
+            store.public_key(key_ref),
             kind=kind,
             issuer=ca,
-            key_backend=store.backend,
-            key_ref=key_ref,
-            algorithm=algorithm,
-            actor=actor,
-            holder=holder,
-            agency=agency,
+            not_before=now,
+            not_after=min(
+                _years(now, END_ENTITY_YEARS[CertificateKind(kind)]),
+                pki.load(ca).not_valid_after_utc,
+            ),
         )
+        der = pki.sign_certificate(
+            builder, key_backend=ca.key_backend, key_ref=ca.key_ref, algorithm=ca.algorithm
+        )
+        with transaction.atomic():
+            return _save(
+                der,
+                kind=kind,
+                issuer=ca,
+                key_backend=store.backend,
+                key_ref=key_ref,
+                algorithm=algorithm,
+                actor=actor,
+                holder=holder,
+                agency=agency,
+            )
+    except BaseException:
+        store.discard(key_ref)  # a refused certificate leaves no unused key behind
+        raise
+
+
+def _supersede_expired(kind: str, *, holder: User | None, agency: Agency | None) -> None:
+    """An expired certificate nobody revoked still counts as the one of its holder (the
+    database allows one not revoked); the new one supersedes it."""
+    expired = Certificate.objects.filter(
+        kind=kind, revoked_at__isnull=True, not_after__lte=timezone.now()
+    )
+    expired = expired.filter(agency=agency) if kind == CertificateKind.SEAL else expired
+    expired = expired.filter(holder=holder) if kind != CertificateKind.SEAL else expired
+    for certificate in expired:
+        revoke(certificate, reason=RevocationReason.SUPERSEDED, actor=None)
 
 
 @transaction.atomic
