@@ -5,6 +5,7 @@ pyHanko, given only the provincial root, finds intact, valid and trusted."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 import pyotp
@@ -18,6 +19,7 @@ from motcua.dossiers.application_form import render_application_form
 from motcua.identity.models import AccountKind, User
 from motcua.signing import pki, services
 from motcua.signing.models import CertificateKind, SignedDocument
+from motcua.warehouse.models import DossierDocument
 from tests.identity.accounts.helpers import enrol_totp
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,13 @@ def test_the_right_code_downloads_the_form_signed_and_valid_for_pyhanko(
     assert "Trần Minh Khôi" in words
     record = SignedDocument.objects.get()
     assert list(record.certificates.all()) == [certificate]
+    # Kept in the citizen's warehouse, linked to the dossier; the QR page checks that copy.
+    kept = record.document
+    assert kept is not None and kept.citizen == signer.citizen
+    assert kept.file.sha256 == record.sha256 == hashlib.sha256(signed).hexdigest()
+    assert DossierDocument.objects.filter(dossier=dossier, document=kept).exists()
+    page = signer_client.get(f"/verify/{record.token}/")
+    assert page.context["kept_report"].verdict == "valid"
 
 
 def test_a_replayed_code_is_refused_and_signs_nothing_more(signer_client, signer, submit):

@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from motcua.catalog.models import DocumentType, ReuseSource
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing import FONT, FONT_DIR, LOCAL_TZ
 from motcua.dossiers.results import STAMP_BAND_MM
+from motcua.identity.models import User
+from motcua.warehouse.models import Document
+from motcua.warehouse.selectors import owner_of_dossier
+from motcua.warehouse.services import store_upload
 
 TITLE = "TỜ KHAI / APPLICATION"
 LINE = 6.5
@@ -165,3 +170,27 @@ def _signature(pdf: FPDF, dossier: Dossier) -> None:
         pdf.set_xy(x, pdf.get_y())
         pdf.set_font(FONT, style, size)
         pdf.multi_cell(half, 5.5, text, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+SIGNED_TYPE = "signed-application"
+
+
+def file_signed(dossier: Dossier, user: User, pdf: bytes) -> Document | None:
+    """Keep the application form the applicant signed in their warehouse, linked to the
+    dossier (so the QR code's page can check the copy kept). Only the dossier's owner
+    files it; a form signed for someone else's dossier is handed back, not kept."""
+    owner = owner_of_dossier(dossier)
+    if owner is None or owner != user.citizen:
+        return None
+    document_type, _created = DocumentType.objects.get_or_create(
+        code=SIGNED_TYPE,
+        defaults={"name": "Tờ khai đã ký số", "reuse_source": ReuseSource.NONE},
+    )
+    return store_upload(
+        user,
+        owner=owner,
+        document_type=document_type,
+        files=pdf,
+        title=f"{TITLE}: {dossier.procedure.name} ({dossier.code})"[:255],
+        dossier=dossier,
+    )

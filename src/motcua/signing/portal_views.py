@@ -25,7 +25,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.exceptions import DomainError
-from motcua.dossiers.application_form import TITLE, form_lines, render_application_form
+from motcua.dossiers.application_form import (
+    TITLE,
+    file_signed,
+    form_lines,
+    render_application_form,
+)
 from motcua.dossiers.models import Dossier
 from motcua.identity.accounts.login import has_second_factor
 from motcua.identity.models import AccountKind, EidLevel, User
@@ -154,6 +159,7 @@ def sign(request: HttpRequest, code: str) -> HttpResponse:
                     second_factor_code=form.cleaned_data["code"],
                     title=title,
                     request=request,
+                    keep=lambda data: file_signed(dossier, user, data),
                 )
             except DomainError as error:
                 form.add_error("code" if error.code == "invalid_code" else None, error.message)

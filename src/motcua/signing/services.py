@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -33,6 +34,7 @@ from motcua.signing.models import (
     SignedDocument,
 )
 from motcua.signing.stamping import LOWER_LEFT, LOWER_RIGHT, Stamp, sign_pdf
+from motcua.warehouse.models import Document
 
 ROOT_YEARS = 20
 ISSUING_YEARS = 10
@@ -546,7 +548,13 @@ def sign_result(
 
 
 def sign_as_citizen(
-    pdf: bytes, *, user: User, second_factor_code: str, title: str, request: HttpRequest
+    pdf: bytes,
+    *,
+    user: User,
+    second_factor_code: str,
+    title: str,
+    request: HttpRequest,
+    keep: Callable[[bytes], Document | None] | None = None,
 ) -> tuple[bytes, SignedDocument]:
     """A citizen signs their own document with their certificate. Remote signing: the key
     stays here; each signature is confirmed with the account's second factor, checked
@@ -564,11 +572,16 @@ def sign_as_citizen(
         )
     check_totp(request, user, second_factor_code)
     # After the code is spent (a failed code must stay counted): all of the signing or none.
+    # `keep` files the signed PDF (in the warehouse) in the same transaction.
     with transaction.atomic():
-        return sign_document(
+        signed_pdf, signed = sign_document(
             pdf,
             [(certificate, f"Citizen{certificate.serial[:8]}", LOWER_RIGHT)],
             title=title,
             agency=None,
             actor=user,
         )
+        if keep is not None and (document := keep(signed_pdf)) is not None:
+            signed.document = document
+            signed.save(update_fields=["document"])
+        return signed_pdf, signed
