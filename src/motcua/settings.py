@@ -183,6 +183,8 @@ MOTCUA_PKCS11_TOKEN = env_str("MOTCUA_PKCS11_TOKEN", "")
 MOTCUA_PKCS11_PIN = env_str("MOTCUA_PKCS11_PIN", "")
 # Key algorithm of new signing keys: "rsa2048" or "ecdsa-p256".
 MOTCUA_SIGNING_ALGORITHM = env_str("MOTCUA_SIGNING_ALGORITHM", "rsa2048")
+# Public verifications (page and API) per address per 10 minutes, before HTTP 429.
+MOTCUA_VERIFICATIONS_PER_10_MIN = int(env_str("MOTCUA_VERIFICATIONS_PER_10_MIN", "60"))
 # An RFC 3161 time-stamping authority; signatures carry its token when set.
 MOTCUA_TSA_URL = env_str("MOTCUA_TSA_URL", "")
 

@@ -178,3 +178,17 @@ def test_the_api_reports_the_same_verdicts(client, signed):
         {"file": SimpleUploadedFile("r.pdf", flip_one_signed_byte(signed), "application/pdf")},
     )
     assert tampered.json()["signatures"][0]["verdict"] == "modified"
+
+
+def test_verifications_are_rate_limited_per_address(client, ca, settings):
+    settings.MOTCUA_VERIFICATIONS_PER_10_MIN = 2
+    for _ in range(2):
+        assert check(client, a_pdf()).status_code == 200
+    refused = check(client, a_pdf())
+    assert refused.status_code == 429
+    assert "Too many verifications from your address" in refused.text
+    api = client.post(
+        "/api/signing/verify", {"file": SimpleUploadedFile("r.pdf", a_pdf(), "application/pdf")}
+    )
+    assert api.status_code == 429
+    assert api.json()["code"] == "throttled"

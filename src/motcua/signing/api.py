@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.schemas import ErrorOut
 from motcua.signing import services
-from motcua.signing.verification import verify_pdf
+from motcua.signing.verification import count_attempt, verify_pdf
 
 router = Router(tags=["signing"])
 
@@ -49,12 +49,13 @@ class CountsOut(Schema):
     citizen_live: int
 
 
-@router.post("/verify", auth=None, response={200: ReportOut, 400: ErrorOut})
+@router.post("/verify", auth=None, response={200: ReportOut, 400: ErrorOut, 429: ErrorOut})
 def verify(request: HttpRequest, file: File[UploadedFile]) -> dict[str, object]:
     """Verify a PDF: a verdict for the file, and per signature the signer, time, integrity,
     trust (the provincial root) and revocation at signing time."""
     if file.size is not None and file.size > settings.MOTCUA_MAX_ATTACHMENT_BYTES:
         raise DomainError(_("The file is too large."), code="too_large")
+    count_attempt(request)
     report = verify_pdf(b"".join(file.chunks()))
     return {
         "verdict": report.verdict,

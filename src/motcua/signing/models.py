@@ -139,3 +139,14 @@ class SignedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class VerificationAttempt(models.Model):
+    """A public verification, counted per address: each one costs real CPU, so the public
+    pages are rate-limited (MOTCUA_VERIFICATIONS_PER_10_MIN)."""
+
+    source_ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.source_ip} {self.at:%Y-%m-%d %H:%M}"

@@ -18,14 +18,19 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from motcua.core.exceptions import DomainError
+from motcua.security.services import client_ip
 from motcua.signing import pki
-from motcua.signing.models import Certificate, CertificateKind
+from motcua.signing.models import Certificate, CertificateKind, VerificationAttempt
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +167,26 @@ def _report(status: PdfSignatureStatus, field_name: str) -> SignatureReport:
     elif report.revoked_at is not None and (signed_at is None or signed_at >= report.revoked_at):
         report.verdict = SignatureVerdict.REVOKED
     return report
+
+
+class TooManyVerifications(DomainError):
+    status_code = 429
+
+
+def count_attempt(request: HttpRequest) -> None:
+    """Count a verification from the request's address; past the limit in ten minutes,
+    refuse it (429) before any work is done."""
+    now = timezone.now()
+    ip = client_ip(request)
+    recent = VerificationAttempt.objects.filter(
+        source_ip=ip, at__gte=now - dt.timedelta(minutes=10)
+    )
+    if recent.count() >= settings.MOTCUA_VERIFICATIONS_PER_10_MIN:
+        raise TooManyVerifications(
+            _("Too many verifications from your address; try again in 10 minutes."),
+            code="throttled",
+        )
+    VerificationAttempt.objects.create(source_ip=ip, at=now)
 
 
 def verify_pdf(data: bytes) -> Report:

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.exceptions import DomainError
 from motcua.signing import services
 from motcua.signing.models import Certificate, CertificateKind, SignedDocument
-from motcua.signing.verification import Report, verify_pdf
+from motcua.signing.verification import Report, count_attempt, verify_pdf
 
 
 class VerifyForm(forms.Form):
@@ -46,6 +47,11 @@ def _checked(request: HttpRequest) -> tuple[VerifyForm, Report | None, int]:
         request.FILES if request.method == "POST" else None,
     )
     if form.is_bound and form.is_valid():
+        try:
+            count_attempt(request)
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return form, None, error.status_code
         return form, verify_pdf(form.cleaned_data["file"]), 200
     return form, None, 400 if form.is_bound else 200
 
