@@ -123,7 +123,7 @@ def _simple_signer(certificate):  # type: ignore[no-untyped-def]
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    chain = [pki.as_asn1(certificate.issuer), pki.as_asn1(certificate.issuer.issuer)]
+    chain = [pki.as_asn1(ca) for ca in pki.chain_of(certificate)]
     return signers.SimpleSigner(
         signing_cert=pki.as_asn1(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(der),
@@ -135,7 +135,7 @@ def _kept_key_signer(certificate):  # type: ignore[no-untyped-def]
     from motcua.signing import pki
     from motcua.signing.keys import store_for
 
-    chain = [pki.as_asn1(certificate.issuer), pki.as_asn1(certificate.issuer.issuer)]
+    chain = [pki.as_asn1(ca) for ca in pki.chain_of(certificate)]
     return store_for(certificate.key_backend).pdf_signer(
         certificate.key_ref, pki.as_asn1(certificate), chain
     )

@@ -178,13 +178,17 @@ def _header(pdf: FPDF, number: str, data: FormData) -> None:
     pdf.ln(4)
 
 
-def _field(pdf: FPDF, label: str, value: str) -> None:
+def field_line(
+    pdf: FPDF, label: str, value: str, *, line: float = LINE, blank: str = BLANK
+) -> None:
+    """ "Label: value" on one line (wrapping if long), the label bold; the form, the result
+    and the application form all print their facts this way."""
     pdf.set_x(pdf.l_margin)
     pdf.set_font(FONT, "B", 11)
-    pdf.write(LINE, f"{label}: ")
+    pdf.write(line, f"{label}: ")
     pdf.set_font(FONT, "", 11)
-    pdf.write(LINE, value or BLANK)
-    pdf.ln(LINE)
+    pdf.write(line, value or blank)
+    pdf.ln(line)
 
 
 def _paragraph(pdf: FPDF, text: str, style: str = "") -> None:
@@ -202,13 +206,13 @@ def _numbered(pdf: FPDF, items: tuple[str, ...]) -> None:
 
 def _applicant(pdf: FPDF, data: FormData) -> None:
     _paragraph(pdf, _("%(agency)s received the dossier of:") % {"agency": data.agency_name})
-    _field(pdf, _("Applicant"), data.applicant_name)
-    _field(pdf, _("Personal ID number"), data.applicant_id_number)
-    _field(pdf, _("Address"), data.applicant_address)
-    _field(pdf, _("Phone"), data.applicant_phone)
+    field_line(pdf, _("Applicant"), data.applicant_name)
+    field_line(pdf, _("Personal ID number"), data.applicant_id_number)
+    field_line(pdf, _("Address"), data.applicant_address)
+    field_line(pdf, _("Phone"), data.applicant_phone)
     if data.applicant_email:
-        _field(pdf, _("Email"), data.applicant_email)
-    _field(pdf, _("Requested procedure"), f"{data.procedure_name} ({data.procedure_code})")
+        field_line(pdf, _("Email"), data.applicant_email)
+    field_line(pdf, _("Requested procedure"), f"{data.procedure_name} ({data.procedure_code})")
 
 
 def _signatures(
@@ -233,7 +237,7 @@ def _signatures(
 
 
 def _qr(pdf: FPDF, url: str) -> None:
-    _field(pdf, _("Look up the dossier at"), url)
+    field_line(pdf, _("Look up the dossier at"), url)
     png = io.BytesIO()
     segno.make(url, error="m").save(png, kind="png", scale=6, border=2)
     if pdf.will_page_break(32):
@@ -248,12 +252,12 @@ def _receipt(pdf: FPDF, data: FormData) -> None:
     _applicant(pdf, data)
     _paragraph(pdf, _("Papers received:"), "B")
     _numbered(pdf, data.documents or (BLANK,))
-    _field(pdf, _("Received at"), format_time(data.received_at))
-    _field(pdf, _("Result to be returned at"), format_time(data.due_at))
+    field_line(pdf, _("Received at"), format_time(data.received_at))
+    field_line(pdf, _("Result to be returned at"), format_time(data.due_at))
     if data.fees:
         _paragraph(pdf, _("Fees and charges:"), "B")
         _numbered(pdf, tuple(f"{label}: {format_money(amount)}" for label, amount in data.fees))
-        _field(pdf, _("Total"), format_money(sum(amount for _label, amount in data.fees)))
+        field_line(pdf, _("Total"), format_money(sum(amount for _label, amount in data.fees)))
     if data.lookup_url:
         _qr(pdf, data.lookup_url)
     _signatures(
@@ -266,11 +270,11 @@ def _receipt(pdf: FPDF, data: FormData) -> None:
 
 def _supplement(pdf: FPDF, data: FormData) -> None:
     _applicant(pdf, data)
-    _field(pdf, _("Received at"), format_time(data.received_at))
+    field_line(pdf, _("Received at"), format_time(data.received_at))
     _paragraph(pdf, _("Please supplement and complete the dossier with:"), "B")
     _numbered(pdf, data.supplement_items or (BLANK,))
     if data.reason:
-        _field(pdf, _("Reason"), data.reason)
+        field_line(pdf, _("Reason"), data.reason)
     # Decree 61/2018 allows one request only, so the form says it is the complete list.
     _paragraph(pdf, _("This request lists everything the dossier lacks. We apologise."))
     _signatures(pdf, data, (_("Receiving officer"), data.officer_name), None)
@@ -278,7 +282,7 @@ def _supplement(pdf: FPDF, data: FormData) -> None:
 
 def _refusal(pdf: FPDF, data: FormData) -> None:
     _applicant(pdf, data)
-    _field(pdf, _("Received at"), format_time(data.received_at))
+    field_line(pdf, _("Received at"), format_time(data.received_at))
     _paragraph(pdf, _("The dossier cannot be received and processed, for this reason:"), "B")
     _paragraph(pdf, data.reason or BLANK)
     _paragraph(pdf, _("We apologise for the inconvenience."))
@@ -287,8 +291,8 @@ def _refusal(pdf: FPDF, data: FormData) -> None:
 
 def _apology(pdf: FPDF, data: FormData) -> None:
     _applicant(pdf, data)
-    _field(pdf, _("Received at"), format_time(data.received_at))
-    _field(pdf, _("Appointment to return the result"), format_time(data.due_at))
+    field_line(pdf, _("Received at"), format_time(data.received_at))
+    field_line(pdf, _("Appointment to return the result"), format_time(data.due_at))
     _paragraph(pdf, _("The result is late, for this reason:"), "B")
     _paragraph(pdf, data.reason or BLANK)
     _paragraph(
@@ -296,7 +300,7 @@ def _apology(pdf: FPDF, data: FormData) -> None:
         _("%(agency)s apologises to %(name)s and sets a new date for returning the result:")
         % {"agency": data.agency_name, "name": data.applicant_name},
     )
-    _field(pdf, _("New return date"), format_time(data.new_due_at))
+    field_line(pdf, _("New return date"), format_time(data.new_due_at))
     _signatures(pdf, data, (_("Head of the agency"), data.officer_name), None)
 
 
@@ -306,8 +310,8 @@ def _slip_cell(moment: datetime | None) -> str:
 
 def _control_slip(pdf: FPDF, data: FormData) -> None:
     _applicant(pdf, data)
-    _field(pdf, _("Received at"), format_time(data.received_at))
-    _field(pdf, _("Result to be returned at"), format_time(data.due_at))
+    field_line(pdf, _("Received at"), format_time(data.received_at))
+    field_line(pdf, _("Result to be returned at"), format_time(data.due_at))
     pdf.ln(2)
     headings = (
         _("Step"),

@@ -21,7 +21,7 @@ from fpdf.enums import XPos, YPos
 
 from motcua.catalog.models import DocumentType, Procedure, ReuseSource
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.printing import FONT, FONT_DIR, LOCAL_TZ
+from motcua.dossiers.printing import FONT, FONT_DIR, LOCAL_TZ, field_line
 from motcua.identity.models import User
 from motcua.signing import services as signing
 from motcua.warehouse.models import Document
@@ -174,12 +174,7 @@ def _header(pdf: FPDF, data: ResultData) -> None:
 
 
 def _field(pdf: FPDF, label: str, value: str) -> None:
-    pdf.set_x(pdf.l_margin)
-    pdf.set_font(FONT, "B", 11)
-    pdf.write(LINE, f"{label}: ")
-    pdf.set_font(FONT, "", 11)
-    pdf.write(LINE, value or "—")
-    pdf.ln(LINE)
+    field_line(pdf, label, value, line=LINE, blank="—")
 
 
 def _body(pdf: FPDF, data: ResultData) -> None:

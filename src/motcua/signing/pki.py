@@ -66,6 +66,16 @@ def as_asn1(certificate: Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(bytes(certificate.der))
 
 
+def chain_of(certificate: Certificate) -> list[Certificate]:
+    """The certificate's CAs, issuing first, up to the root."""
+    chain: list[Certificate] = []
+    current = certificate.issuer
+    while current is not None:
+        chain.append(current)
+        current = current.issuer
+    return chain
+
+
 def builder_for(
     subject: x509.Name,
     public_key: PublicKeyTypes,

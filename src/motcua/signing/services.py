@@ -144,55 +144,45 @@ def init_ca(
     if root is not None and issuing is not None:
         return root, issuing
     algorithm = algorithm or settings.MOTCUA_SIGNING_ALGORITHM
+    province, _committee = _province_names()
+    if root is None:
+        root = _new_ca(CertificateKind.ROOT, f"{province} Root CA", None, algorithm, actor=actor)
+    issuing = _new_ca(
+        CertificateKind.ISSUING, f"{province} Issuing CA", root, algorithm, actor=actor
+    )
+    return root, issuing
+
+
+def _new_ca(
+    kind: str, common_name: str, issuer: Certificate | None, algorithm: str, *, actor: User | None
+) -> Certificate:
+    """A CA certificate and key: the root signs itself, the issuing CA is signed by it."""
     store = default_store()
     province, committee = _province_names()
+    years = ROOT_YEARS if kind == CertificateKind.ROOT else ISSUING_YEARS
     now = timezone.now() - dt.timedelta(minutes=5)
-    if root is None:
-        key_ref = store.generate(algorithm)
-        subject = pki.name(f"{province} Root CA", organisation=committee, province=province)
-        builder = pki.builder_for(
-            subject,
-            store.public_key(key_ref),
-            kind=CertificateKind.ROOT,
-            issuer=None,
-            not_before=now,
-            not_after=_years(now, ROOT_YEARS),
-        )
-        der = pki.sign_certificate(
-            builder, key_backend=store.backend, key_ref=key_ref, algorithm=algorithm
-        )
-        root = _save(
-            der,
-            kind=CertificateKind.ROOT,
-            issuer=None,
-            key_backend=store.backend,
-            key_ref=key_ref,
-            algorithm=algorithm,
-            actor=actor,
-        )
     key_ref = store.generate(algorithm)
-    subject = pki.name(f"{province} Issuing CA", organisation=committee, province=province)
     builder = pki.builder_for(
-        subject,
+        pki.name(common_name, organisation=committee, province=province),
         store.public_key(key_ref),
-        kind=CertificateKind.ISSUING,
-        issuer=root,
+        kind=kind,
+        issuer=issuer,
         not_before=now,
-        not_after=_years(now, ISSUING_YEARS),
+        not_after=_years(now, years),
     )
+    signer = issuer or Certificate(key_backend=store.backend, key_ref=key_ref, algorithm=algorithm)
     der = pki.sign_certificate(
-        builder, key_backend=root.key_backend, key_ref=root.key_ref, algorithm=root.algorithm
+        builder, key_backend=signer.key_backend, key_ref=signer.key_ref, algorithm=signer.algorithm
     )
-    issuing = _save(
+    return _save(
         der,
-        kind=CertificateKind.ISSUING,
-        issuer=root,
+        kind=kind,
+        issuer=issuer,
         key_backend=store.backend,
         key_ref=key_ref,
         algorithm=algorithm,
         actor=actor,
     )
-    return root, issuing
 
 
 @transaction.atomic
@@ -428,16 +418,6 @@ def seal_of(agency: Agency) -> Certificate | None:
         .select_related("issuer__issuer", "agency")
         .first()
     )
-
-
-def chain_of(certificate: Certificate) -> list[Certificate]:
-    """The certificate's CAs, issuing first, up to the root."""
-    chain: list[Certificate] = []
-    current = certificate.issuer
-    while current is not None:
-        chain.append(current)
-        current = current.issuer
-    return chain
 
 
 def counts_by_kind() -> dict[str, int]:

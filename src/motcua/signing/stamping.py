@@ -107,19 +107,10 @@ def _escape(value: str) -> str:
 
 
 def signer_for(certificate: Certificate) -> signers.Signer:
-    chain = [pki.as_asn1(ca) for ca in _chain(certificate)]
+    chain = [pki.as_asn1(ca) for ca in pki.chain_of(certificate)]
     return store_for(certificate.key_backend).pdf_signer(
         certificate.key_ref, pki.as_asn1(certificate), chain
     )
-
-
-def _chain(certificate: Certificate) -> list[Certificate]:
-    chain: list[Certificate] = []
-    current = certificate.issuer
-    while current is not None:
-        chain.append(current)
-        current = current.issuer
-    return chain
 
 
 def timestamper() -> timestamps.TimeStamper | None:
