@@ -300,3 +300,19 @@ def test_an_agency_administrator_sees_and_revokes_only_within_their_agency(
     assert response.status_code == 403
     assert client.post(f"{ADMIN}seals/", {"seal-agency": other_pc.code}).status_code == 403
     assert services.seal_of(other_pc) == theirs
+
+
+def test_listing_citizens_certificates_is_an_audited_read(ca, admin_client, applicant):
+    from motcua.security.models import AuditAction, AuditRecord
+
+    certificate = services.issue_certificate(
+        CertificateKind.CITIZEN, actor=applicant, holder=applicant
+    )
+    page = text(admin_client.get(ADMIN))
+    assert certificate.serial in page
+    read = AuditRecord.objects.filter(action=AuditAction.READ, object_type="signing.certificate")
+    assert read.count() == 1
+    assert read.get().data == {"certificates": [certificate.serial]}
+    # A page with officers' and seals' certificates only reads no citizen's data.
+    text(admin_client.get(ADMIN + "?kind=seal"))
+    assert read.count() == 1

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.core.exceptions import DomainError
 from motcua.identity.models import Role
 from motcua.identity.permissions import acting_user, require_role, role_required, scoped
+from motcua.security.models import AuditAction
+from motcua.security.services import record
 from motcua.signing import pki, services
 from motcua.signing.forms import (
     CertificateFilterForm,
@@ -94,6 +96,16 @@ def _list_page(
     filters = CertificateFilterForm(request.GET or None)
     certificates = _filtered(_certificates(request), filters)
     page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
+    citizens = [c.serial for c in page.object_list if c.kind == CertificateKind.CITIZEN]
+    if citizens:  # citizens' names on the page: a read of personal data
+        record(
+            AuditAction.READ,
+            request=request,
+            object_type="signing.certificate",
+            object_repr="citizen certificates",
+            purpose="certificate management",
+            data={"certificates": citizens},
+        )
     context = {
         "counts": _counts(),
         "cas": _cas(),
