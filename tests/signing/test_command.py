@@ -156,3 +156,24 @@ def test_import_refuses_a_key_that_is_not_the_issuing_cas(province, tmp_path):
     with pytest.raises(CommandError, match="does not belong"):
         run("import", paths["root.pem"], paths["issuing.pem"], str(tmp_path / "other.pem"))
     assert not Certificate.objects.exists()
+
+
+def test_sweep_finds_and_destroys_only_old_keys_no_certificate_names(ca, key_folder):
+    import os
+    import time
+
+    from motcua.signing.keys import default_store
+
+    store = default_store()
+    stray, fresh = store.generate("ecdsa-p256"), store.generate("ecdsa-p256")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(key_folder / f"{stray}.key", (hours_ago, hours_ago))
+    for certificate in Certificate.objects.all():  # the CAs' keys are old but named
+        os.utime(key_folder / f"{certificate.key_ref}.key", (hours_ago, hours_ago))
+    printed = run("sweep")
+    assert f"unused {stray}" in printed and fresh not in printed
+    assert "1 key file(s)" in printed
+    run("sweep", "--delete")
+    assert not (key_folder / f"{stray}.key").exists()
+    assert (key_folder / f"{fresh}.key").exists()
+    assert all((key_folder / f"{c.key_ref}.key").exists() for c in Certificate.objects.all())

@@ -154,6 +154,14 @@ class FileKeyStore:
         self._cache.pop(key_ref, None)
         self._path(key_ref).unlink(missing_ok=True)
 
+    def references(self, older_than: float) -> list[str]:
+        """References of the key files last written before `older_than` (a timestamp)."""
+        if not self.directory.exists():
+            return []
+        return sorted(
+            path.stem for path in self.directory.glob("*.key") if path.stat().st_mtime < older_than
+        )
+
     def sign(self, key_ref: str, data: bytes) -> bytes:
         key = self.private_key(key_ref)
         if isinstance(key, rsa.RSAPrivateKey):

@@ -109,6 +109,20 @@ def _save(
     return certificate
 
 
+def unused_keys(*, older_than_hours: float = 1.0) -> list[str]:
+    """Key files no certificate names — left by an issuance whose transaction rolled back
+    after the key was made. Recent ones are left out: their certificate may be on its way."""
+    import time
+
+    from motcua.signing.keys import FILE, FileKeyStore, store_for
+
+    store = store_for(FILE)
+    assert isinstance(store, FileKeyStore)
+    named = set(Certificate.objects.filter(key_backend=FILE).values_list("key_ref", flat=True))
+    cutoff = time.time() - older_than_hours * 3600
+    return [ref for ref in store.references(cutoff) if ref not in named]
+
+
 def root_ca() -> Certificate | None:
     return Certificate.objects.filter(kind=CertificateKind.ROOT, revoked_at__isnull=True).first()
 

@@ -7,6 +7,7 @@ motcua signing seal AGENCY_CODE                   # an agency's seal
 motcua signing revoke SERIAL [--reason REASON]
 motcua signing crl                                # reissue the issuing CA's CRL now
 motcua signing status
+motcua signing sweep [--delete]                   # key files no certificate names
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ class Command(BaseCommand):
         )
         commands.add_parser("crl", help="reissue the issuing CA's CRL")
         commands.add_parser("status", help="the CAs and the certificates issued")
+        sweep = commands.add_parser(
+            "sweep", help="list key files no certificate names (older than an hour)"
+        )
+        sweep.add_argument("--delete", action="store_true", help="destroy them")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -121,3 +126,13 @@ class Command(BaseCommand):
         for kind in (CertificateKind.OFFICER, CertificateKind.SEAL, CertificateKind.CITIZEN):
             issued, live = counts.get(kind, 0), counts.get(f"{kind}_live", 0)
             self.stdout.write(f"{kind.label}: {issued} issued, {live} in force")
+
+    def _sweep(self, options: dict[str, Any]) -> None:
+        from motcua.signing.keys import FILE, store_for
+
+        unused = services.unused_keys()
+        for key_ref in unused:
+            if options["delete"]:
+                store_for(FILE).discard(key_ref)
+            self.stdout.write(f"{'destroyed' if options['delete'] else 'unused'} {key_ref}")
+        self.stdout.write(f"{len(unused)} key file(s) no certificate names.")
