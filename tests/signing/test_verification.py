@@ -192,3 +192,23 @@ def test_verifications_are_rate_limited_per_address(client, ca, settings):
     )
     assert api.status_code == 429
     assert api.json()["code"] == "throttled"
+
+
+def test_content_changed_in_a_later_revision_is_reported_modified(client, signed):
+    """Not a byte inside the signed range: a new revision appended after the signatures
+    that replaces what the page shows (the signed bytes themselves stay intact)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 720 Td (Khong hop le) Tj ET")
+    page["/Contents"] = writer.add_object(stream)
+    writer.update_container(page)
+    out = io.BytesIO()
+    writer.write(out)
+    response = check(client, out.getvalue())
+    report = response.context["report"]
+    assert report.verdict == "invalid"
+    assert all(s.verdict == "modified" for s in report.signatures)
+    assert all(s.intact for s in report.signatures)  # the signed bytes are untouched
