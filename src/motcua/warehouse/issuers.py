@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -40,9 +39,8 @@ from motcua.warehouse.models import (
     IssuerCredential,
     IssuerDelivery,
     IssuerSystem,
-    StoredFile,
 )
-from motcua.warehouse.services import Files, _check_details, _discard, _write, blob_name
+from motcua.warehouse.services import Files, check_details, stored_blob
 from motcua.warehouse.uploads import Prepared, prepare
 
 logger = logging.getLogger(__name__)
@@ -243,7 +241,7 @@ def deliver(
     actor = IssuerActor.of(credential)
     document_type = _scoped_type(system, delivery, actor, request)
     owner = _owner(delivery)
-    _check_details(None, "", delivery.valid_from, delivery.valid_to)
+    check_details(None, "", delivery.valid_from, delivery.valid_to)
     reference = delivery.reference.strip()
     if not reference:
         raise DomainError(_("Give the reference of the document in your system."), code="reference")
@@ -366,52 +364,39 @@ def _store(
         **issuer,
     }
     owner_field = "citizen" if isinstance(owner, Citizen) else "organisation"
-    storage = default_storage
-    name = blob_name(prepared.sha256)
-    written = False
-    try:
-        with transaction.atomic():
-            blob, _created = StoredFile.objects.get_or_create(
-                sha256=prepared.sha256,
-                defaults={"size": prepared.size, "page_count": prepared.page_count, "name": name},
-            )
-            written = _write(storage, blob.name, prepared.data)
-            document, created = Document.objects.get_or_create(
-                file=blob,
-                document_type=document_type,
-                **{owner_field: owner},
-                defaults=details,
-            )
-            attested = not created and document.kind != DocumentKind.RESULT
-            if attested:
-                # The owner's own copy of these very bytes: now an original from its issuer.
-                for field, value in details.items():
-                    if field != "title" or not document.title:
-                        setattr(document, field, value)
-                document.save(update_fields=list(details))
-            IssuerDelivery.objects.create(
-                system=system, credential=credential, reference=reference, document=document
-            )
-            record(
-                AuditAction.CREATE if created else AuditAction.UPDATE,
-                request=request,
-                actor=actor,
-                obj=document,
-                agency=system.agency,
-                data={
-                    "issuer_system": system.pk,
-                    "key_id": credential.key_id,
-                    "reference": reference,
-                    "owner": f"{owner._meta.label_lower}:{owner.pk}",
-                    "document_type": document_type.code,
-                    "sha256": prepared.sha256,
-                    "size": prepared.size,
-                    "pages": prepared.page_count,
-                    "attested": attested,
-                },
-            )
-    except BaseException:
-        if written:
-            _discard(storage, name)
-        raise
+    with stored_blob(prepared) as blob:
+        document, created = Document.objects.get_or_create(
+            file=blob,
+            document_type=document_type,
+            **{owner_field: owner},
+            defaults=details,
+        )
+        attested = not created and document.kind != DocumentKind.RESULT
+        if attested:
+            # The owner's own copy of these very bytes: now an original from its issuer.
+            for field, value in details.items():
+                if field != "title" or not document.title:
+                    setattr(document, field, value)
+            document.save(update_fields=list(details))
+        IssuerDelivery.objects.create(
+            system=system, credential=credential, reference=reference, document=document
+        )
+        record(
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            obj=document,
+            agency=system.agency,
+            data={
+                "issuer_system": system.pk,
+                "key_id": credential.key_id,
+                "reference": reference,
+                "owner": f"{owner._meta.label_lower}:{owner.pk}",
+                "document_type": document_type.code,
+                "sha256": prepared.sha256,
+                "size": prepared.size,
+                "pages": prepared.page_count,
+                "attested": attested,
+            },
+        )
     return document

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
@@ -72,7 +73,7 @@ def store_upload(
     """
     if kind == DocumentKind.RESULT:
         raise ValueError("Results are filed with store_result().")
-    _check_details(issuer_agency, issuer_name, valid_from, valid_to)
+    check_details(issuer_agency, issuer_name, valid_from, valid_to)
     _require_filer(actor, owner, dossier, staff_only=kind == DocumentKind.SCAN)
     prepared = prepare(files)
     return _file(
@@ -109,7 +110,7 @@ def store_result(
     owner = selectors.owner_of_dossier(dossier)
     if owner is None or not in_scope(actor, DOSSIER_ROLES, dossier):
         _deny(actor, dossier, "store_result")
-    _check_details(None, "", valid_from, valid_to)
+    check_details(None, "", valid_from, valid_to)
     prepared = prepare(files)
     return _file(
         prepared,
@@ -179,7 +180,7 @@ def _access(user: Any, document: Document, dossier: Dossier | None) -> str | Non
     return None
 
 
-def _check_details(
+def check_details(
     issuer_agency: Agency | None,
     issuer_name: str,
     valid_from: dt.date | None,
@@ -239,10 +240,56 @@ def _file(
     role: DossierRole,
     details: dict[str, Any],
 ) -> Document:
+    owner_field = "citizen" if isinstance(owner, Citizen) else "organisation"
+    with stored_blob(prepared) as blob:
+        document, created = Document.objects.get_or_create(
+            file=blob,
+            document_type=document_type,
+            **{owner_field: owner},
+            defaults={**details, "source_dossier": dossier, "created_by": actor},
+        )
+        linked = False
+        if dossier is not None:
+            _link, linked = DossierDocument.objects.get_or_create(
+                dossier=dossier, document=document, defaults={"role": role}
+            )
+        if linked and not created:
+            # A held document newly reachable by the staff of another dossier.
+            record(
+                AuditAction.UPDATE,
+                actor=actor,
+                obj=document,
+                agency=dossier.agency if dossier is not None else None,
+                data={
+                    "dossier": dossier.code if dossier is not None else None,
+                    "role": str(role),
+                },
+            )
+        if created:
+            record(
+                AuditAction.CREATE,
+                actor=actor,
+                obj=document,
+                agency=dossier.agency if dossier is not None else details["issuer_agency"],
+                data={
+                    "kind": str(document.kind),
+                    "sha256": prepared.sha256,
+                    "size": prepared.size,
+                    "pages": prepared.page_count,
+                    "dossier": dossier.code if dossier is not None else None,
+                },
+            )
+    return document
+
+
+@contextmanager
+def stored_blob(prepared: Prepared) -> Iterator[StoredFile]:
+    """The stored file of `prepared`'s bytes, written to storage when new, inside a
+    transaction the caller's block joins: if the block fails, the rows roll back and a file
+    this call wrote is removed. Every filing path (uploads, results, issuers) goes here."""
     storage = default_storage
     name = blob_name(prepared.sha256)
     written = False
-    owner_field = "citizen" if isinstance(owner, Citizen) else "organisation"
     try:
         with transaction.atomic():
             blob, _created = StoredFile.objects.get_or_create(
@@ -250,48 +297,11 @@ def _file(
                 defaults={"size": prepared.size, "page_count": prepared.page_count, "name": name},
             )
             written = _write(storage, blob.name, prepared.data)
-            document, created = Document.objects.get_or_create(
-                file=blob,
-                document_type=document_type,
-                **{owner_field: owner},
-                defaults={**details, "source_dossier": dossier, "created_by": actor},
-            )
-            linked = False
-            if dossier is not None:
-                _link, linked = DossierDocument.objects.get_or_create(
-                    dossier=dossier, document=document, defaults={"role": role}
-                )
-            if linked and not created:
-                # A held document newly reachable by the staff of another dossier.
-                record(
-                    AuditAction.UPDATE,
-                    actor=actor,
-                    obj=document,
-                    agency=dossier.agency if dossier is not None else None,
-                    data={
-                        "dossier": dossier.code if dossier is not None else None,
-                        "role": str(role),
-                    },
-                )
-            if created:
-                record(
-                    AuditAction.CREATE,
-                    actor=actor,
-                    obj=document,
-                    agency=dossier.agency if dossier is not None else details["issuer_agency"],
-                    data={
-                        "kind": str(document.kind),
-                        "sha256": prepared.sha256,
-                        "size": prepared.size,
-                        "pages": prepared.page_count,
-                        "dossier": dossier.code if dossier is not None else None,
-                    },
-                )
+            yield blob
     except BaseException:
         if written:
             _discard(storage, name)
         raise
-    return document
 
 
 def _write(storage: Storage, name: str, data: bytes) -> bool:
