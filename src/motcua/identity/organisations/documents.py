@@ -14,17 +14,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import DomainError
+from motcua.warehouse import uploads
 
 MIN_DOCUMENTS = 1
 MAX_DOCUMENTS = 5
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-# (leading bytes, content type, file extension)
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
+# The file extension kept for each content type the warehouse's sniff recognises.
+EXTENSIONS = {uploads.PDF: "pdf", uploads.JPEG: "jpg", uploads.PNG: "png"}
 
 
 def max_bytes() -> int:
@@ -33,11 +30,10 @@ def max_bytes() -> int:
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) for the first bytes of a file, or None if not accepted."""
-    for signature, content_type, extension in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type, extension
-    return None
+    """(content type, extension) for the first bytes of a file, or None if not accepted;
+    the types are the warehouse's (`warehouse.uploads.sniff`)."""
+    content_type = uploads.sniff(head)
+    return (content_type, EXTENSIONS[content_type]) if content_type is not None else None
 
 
 @dataclass(frozen=True)
