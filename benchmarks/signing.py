@@ -131,16 +131,6 @@ def _simple_signer(certificate):  # type: ignore[no-untyped-def]
     )
 
 
-def _kept_key_signer(certificate):  # type: ignore[no-untyped-def]
-    from motcua.signing import pki
-    from motcua.signing.keys import store_for
-
-    chain = [pki.as_asn1(ca) for ca in pki.chain_of(certificate)]
-    return store_for(certificate.key_backend).pdf_signer(
-        certificate.key_ref, pki.as_asn1(certificate), chain
-    )
-
-
 def _measure(label: str, count: int, work) -> float:  # type: ignore[no-untyped-def]
     for _ in range(2):
         work()
@@ -196,7 +186,7 @@ def _compare(algorithm, count, leader, agency, pdf, keys) -> None:  # type: igno
         simple = [(_simple_signer(c), *f) for c, f in zip((personal, seal), fields, strict=True)]
         # The strict reference: pyHanko with the key decoded once, so that what remains is
         # motcua's own cost (certificate lookups, records, audit, transaction).
-        kept = [(_kept_key_signer(c), *f) for c, f in zip((personal, seal), fields, strict=True)]
+        kept = [(stamping.signer_for(c), *f) for c, f in zip((personal, seal), fields, strict=True)]
 
         def through_motcua() -> None:
             with transaction.atomic():

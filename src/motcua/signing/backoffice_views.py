@@ -125,50 +125,60 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request)
 
 
+def _issue(
+    request: HttpRequest,
+    kind: str,
+    form: OfficerForm | SealForm,
+    issued: str,
+) -> HttpResponse:
+    """Issue an officer's certificate or a seal from its form, for an agency within the
+    administrator's scope; a refusal is shown on the list page with its message."""
+
+    def page_with_errors(status: int) -> HttpResponse:
+        officer = form if isinstance(form, OfficerForm) else None
+        seal = form if isinstance(form, SealForm) else None
+        return _list_page(request, status=status, officer_form=officer, seal_form=seal)
+
+    if not form.is_valid():
+        return page_with_errors(400)
+    agency = form.cleaned_data["agency"]
+    require_role(request, ADMIN, agency)
+    holder = form.cleaned_data.get("username")  # officers only
+    try:
+        certificate = services.issue_certificate(
+            kind, actor=acting_user(request), holder=holder, agency=agency
+        )
+    except DomainError as error:
+        # The service's check that the holder works at the agency, shown by the username.
+        field = "username" if error.code == "not_at_agency" else None
+        form.add_error(field, error.message)
+        return page_with_errors(error.status_code)
+    messages.success(
+        request, issued % {"serial": certificate.serial, "name": certificate.common_name}
+    )
+    return redirect("signing_backoffice:list")
+
+
 @role_required(ADMIN)
 @require_POST
 def issue_officer(request: HttpRequest) -> HttpResponse:
-    form = OfficerForm(request.POST)
-    if not form.is_valid():
-        return _list_page(request, status=400, officer_form=form)
-    holder, agency = form.cleaned_data["username"], form.cleaned_data["agency"]
-    require_role(request, ADMIN, agency)
-    try:
-        certificate = services.issue_certificate(
-            CertificateKind.OFFICER, actor=acting_user(request), holder=holder, agency=agency
-        )
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return _list_page(request, status=error.status_code, officer_form=form)
-    messages.success(
+    return _issue(
         request,
-        _("Certificate %(serial)s is issued to %(name)s.")
-        % {"serial": certificate.serial, "name": certificate.common_name},
+        CertificateKind.OFFICER,
+        OfficerForm(request.POST),
+        _("Certificate %(serial)s is issued to %(name)s."),
     )
-    return redirect("signing_backoffice:list")
 
 
 @role_required(ADMIN)
 @require_POST
 def issue_seal(request: HttpRequest) -> HttpResponse:
-    form = SealForm(request.POST)
-    if not form.is_valid():
-        return _list_page(request, status=400, seal_form=form)
-    agency = form.cleaned_data["agency"]
-    require_role(request, ADMIN, agency)
-    try:
-        certificate = services.issue_certificate(
-            CertificateKind.SEAL, actor=acting_user(request), agency=agency
-        )
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return _list_page(request, status=error.status_code, seal_form=form)
-    messages.success(
+    return _issue(
         request,
-        _("Seal certificate %(serial)s is issued to %(name)s.")
-        % {"serial": certificate.serial, "name": certificate.common_name},
+        CertificateKind.SEAL,
+        SealForm(request.POST),
+        _("Seal certificate %(serial)s is issued to %(name)s."),
     )
-    return redirect("signing_backoffice:list")
 
 
 @role_required(ADMIN)

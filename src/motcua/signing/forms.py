@@ -3,13 +3,11 @@ administrators' (filter the certificates, issue, revoke)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import Agency
-from motcua.identity.models import AccountKind, RoleAssignment, User
+from motcua.identity.models import AccountKind, User
 from motcua.signing.models import END_ENTITY_KINDS, RevocationReason
 
 
@@ -100,19 +98,3 @@ class OfficerForm(_AgencyForm):
         if user is None:
             raise forms.ValidationError(_("No active staff account has this username."))
         return user
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        user, agency = data.get("username"), data.get("agency")
-        # The certificate names the agency: it goes only to someone who works there.
-        if (
-            isinstance(user, User)
-            and isinstance(agency, Agency)
-            and not RoleAssignment.objects.filter(user=user, agency=agency).exists()
-        ):
-            self.add_error(
-                "username",
-                _("%(user)s holds no role at %(agency)s.")
-                % {"user": user.get_username(), "agency": agency.name},
-            )
-        return data

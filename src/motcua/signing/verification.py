@@ -126,12 +126,10 @@ def _revocation(certificate: asn1_x509.Certificate) -> dt.datetime | None:
     """When the signer's certificate, or a CA above it, was revoked by us (None: never)."""
     serial = f"{certificate.serial_number:x}"
     record = Certificate.objects.filter(serial=serial).select_related("issuer__issuer").first()
-    times = []
-    while record is not None:
-        if record.revoked_at is not None:
-            times.append(record.revoked_at)
-        record = record.issuer
-    return min(times) if times else None
+    if record is None:
+        return None
+    times = [c.revoked_at for c in (record, *pki.chain_of(record)) if c.revoked_at is not None]
+    return min(times, default=None)
 
 
 def _report(status: PdfSignatureStatus, field_name: str) -> SignatureReport:
