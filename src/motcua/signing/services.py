@@ -171,32 +171,73 @@ def _new_ca(
     kind: str, common_name: str, issuer: Certificate | None, algorithm: str, *, actor: User | None
 ) -> Certificate:
     """A CA certificate and key: the root signs itself, the issuing CA is signed by it."""
-    store = default_store()
     province, committee = _province_names()
     years = ROOT_YEARS if kind == CertificateKind.ROOT else ISSUING_YEARS
-    now = timezone.now() - dt.timedelta(minutes=5)
-    key_ref = store.generate(algorithm)
-    builder = pki.builder_for(
+    return _make(
+        kind,
         pki.name(common_name, organisation=committee, province=province),
-        store.public_key(key_ref),
-        kind=kind,
-        issuer=issuer,
-        not_before=now,
-        not_after=_years(now, years),
-    )
-    signer = issuer or Certificate(key_backend=store.backend, key_ref=key_ref, algorithm=algorithm)
-    der = pki.sign_certificate(
-        builder, key_backend=signer.key_backend, key_ref=signer.key_ref, algorithm=signer.algorithm
-    )
-    return _save(
-        der,
-        kind=kind,
-        issuer=issuer,
-        key_backend=store.backend,
-        key_ref=key_ref,
-        algorithm=algorithm,
+        issuer,
+        algorithm,
+        years=years,
         actor=actor,
+        backdate=dt.timedelta(minutes=5),
     )
+
+
+def _make(
+    kind: str,
+    subject: x509.Name,
+    issuer: Certificate | None,
+    algorithm: str,
+    *,
+    years: int,
+    actor: User | None,
+    holder: User | None = None,
+    agency: Agency | None = None,
+    backdate: dt.timedelta = dt.timedelta(minutes=1),
+) -> Certificate:
+    """A new key in the configured store and its certificate, signed by `issuer` (itself
+    for a root, never past the issuer's own end), saved and audited. A certificate refused
+    on the way leaves no unused key behind."""
+    store = default_store()
+    key_ref = store.generate(algorithm)
+    try:
+        now = timezone.now() - backdate
+        not_after = _years(now, years)
+        if issuer is not None:
+            not_after = min(not_after, pki.load(issuer).not_valid_after_utc)
+        builder = pki.builder_for(
+            subject,
+            store.public_key(key_ref),
+            kind=kind,
+            issuer=issuer,
+            not_before=now,
+            not_after=not_after,
+        )
+        signer = issuer or Certificate(
+            key_backend=store.backend, key_ref=key_ref, algorithm=algorithm
+        )
+        der = pki.sign_certificate(
+            builder,
+            key_backend=signer.key_backend,
+            key_ref=signer.key_ref,
+            algorithm=signer.algorithm,
+        )
+        with transaction.atomic():
+            return _save(
+                der,
+                kind=kind,
+                issuer=issuer,
+                key_backend=store.backend,
+                key_ref=key_ref,
+                algorithm=algorithm,
+                actor=actor,
+                holder=holder,
+                agency=agency,
+            )
+    except BaseException:
+        store.discard(key_ref)
+        raise
 
 
 @transaction.atomic
@@ -307,40 +348,16 @@ def issue_certificate(
         in_force = certificate_of(holder, kind)
     if in_force is not None:  # checked before a key is made; the constraint still decides
         raise Conflict(_already_in_force(), code="certificate_exists")
-    algorithm = algorithm or settings.MOTCUA_SIGNING_ALGORITHM
-    store = default_store()
-    key_ref = store.generate(algorithm)
-    try:
-        now = timezone.now() - dt.timedelta(minutes=1)
-        builder = pki.builder_for(
-            subject,
-            store.public_key(key_ref),
-            kind=kind,
-            issuer=ca,
-            not_before=now,
-            not_after=min(
-                _years(now, END_ENTITY_YEARS[CertificateKind(kind)]),
-                pki.load(ca).not_valid_after_utc,
-            ),
-        )
-        der = pki.sign_certificate(
-            builder, key_backend=ca.key_backend, key_ref=ca.key_ref, algorithm=ca.algorithm
-        )
-        with transaction.atomic():
-            return _save(
-                der,
-                kind=kind,
-                issuer=ca,
-                key_backend=store.backend,
-                key_ref=key_ref,
-                algorithm=algorithm,
-                actor=actor,
-                holder=holder,
-                agency=agency,
-            )
-    except BaseException:
-        store.discard(key_ref)  # a refused certificate leaves no unused key behind
-        raise
+    return _make(
+        kind,
+        subject,
+        ca,
+        algorithm or settings.MOTCUA_SIGNING_ALGORITHM,
+        years=END_ENTITY_YEARS[CertificateKind(kind)],
+        actor=actor,
+        holder=holder,
+        agency=agency,
+    )
 
 
 def _supersede_expired(kind: str, *, holder: User | None, agency: Agency | None) -> None:
