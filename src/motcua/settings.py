@@ -230,6 +230,8 @@ OAUTH2_PROVIDER: dict[str, Any] = {
     "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
     "OAUTH2_VALIDATOR_CLASS": "motcua.identity.oidc.validator.MotcuaValidator",
+    # No password grant: passwords are typed on motcua's login pages only.
+    "OIDC_SERVER_CLASS": "motcua.identity.oidc.server.MotcuaServer",
     "SCOPES_BACKEND_CLASS": "motcua.identity.oidc.scopes.MotcuaScopes",
     # Descriptions shown to people come from the scopes backend, translated.
     "SCOPES": {"openid": "OpenID", "profile": "Name, birth date", "id_number": "ID number"},

@@ -8,4 +8,7 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from motcua.identity import admin_site
         from motcua.identity.accounts import signals  # noqa: F401
+
+        admin_site.install()

@@ -239,3 +239,21 @@ class OrganisationMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.role})"
+
+
+class SpentAuthorizationCode(models.Model):
+    """An authorization code already exchanged, and the tokens it gave.
+
+    django-oauth-toolkit deletes a code once used; this row remembers it, so that a second
+    use (a stolen code replayed) revokes the tokens of the first (RFC 6749 §4.1.2).
+    """
+
+    code_hash = models.CharField(max_length=64, db_index=True)
+    client_id = models.CharField(max_length=100)
+    user = models.ForeignKey(User, models.CASCADE, null=True, related_name="+")
+    access_token_id = models.BigIntegerField(null=True)
+    token_family = models.UUIDField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.code_hash[:12]}"

@@ -46,8 +46,10 @@ def record(
     leaves no record of itself; the chain head's row lock keeps concurrent writers, in any
     process, in one unforked line.
     """
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
+    # Requests that never passed the authentication middleware (oauthlib's) have no user.
+    requester = getattr(request, "user", None)
+    if actor is None and requester is not None and requester.is_authenticated:
+        actor = requester
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

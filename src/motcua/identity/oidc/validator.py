@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -9,9 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.db import router, transaction
 from jwcrypto import jwk, jws, jwt
-from oauth2_provider.models import get_id_token_model
+from oauth2_provider.models import AccessToken, RefreshToken, get_id_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from motcua.identity.models import SpentAuthorizationCode
 from motcua.identity.oidc import keys
 from motcua.identity.oidc.eligibility import acr_of, may_authorize
 from motcua.identity.oidc.scopes import ID_NUMBER, OPENID, PROFILE
@@ -36,6 +38,17 @@ def _birthdate(request: Any) -> str | None:
 def _id_number(request: Any) -> str | None:
     citizen = request.user.citizen
     return None if citizen is None else str(citizen.id_number)
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _bearer_from_header(request: Any) -> str | None:
+    parts = str(request.headers.get("Authorization", "")).split()
+    if len(parts) == 2 and parts[0].lower() == "bearer":
+        return parts[1]
+    return None
 
 
 def signing_keys() -> keys.KeyRing:
@@ -99,7 +112,67 @@ class MotcuaValidator(OAuth2Validator):
     ) -> bool:
         """A code is worth nothing once its owner lost the right to log in elsewhere."""
         valid = super().validate_code(client_id, code, client, request, *args, **kwargs)
-        return bool(valid) and may_authorize(request.user)
+        if not valid:
+            self._revoke_tokens_of_spent_code(client, code)
+            return False
+        return may_authorize(request.user)
+
+    def validate_user(self, *args: Any, **kwargs: Any) -> bool:
+        """Passwords are checked on the login pages only (second factor, lockout)."""
+        return False
+
+    def validate_bearer_token(self, token: str, scopes: Any, request: Any) -> bool:
+        """Access tokens count only in the Authorization header (RFC 9700 §4.3.2): a token
+        in a URL ends up in logs and Referer headers, one in a form body in caches."""
+        if not token or _bearer_from_header(request) != token:
+            return False
+        return bool(super().validate_bearer_token(token, scopes, request))
+
+    def _create_access_token(self, expires: Any, request: Any, token: Any, **kwargs: Any) -> Any:
+        created = super()._create_access_token(expires, request, token, **kwargs)
+        request.motcua_access_token = created
+        return created
+
+    def _create_refresh_token(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        created = super()._create_refresh_token(request, *args, **kwargs)
+        request.motcua_refresh_token = created
+        return created
+
+    def _save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> None:
+        super()._save_bearer_token(token, request, *args, **kwargs)
+        if request.grant_type != "authorization_code" or not request.code:
+            return
+        access = getattr(request, "motcua_access_token", None)
+        refresh = getattr(request, "motcua_refresh_token", None)
+        SpentAuthorizationCode.objects.create(
+            code_hash=_code_hash(request.code),
+            client_id=request.client.client_id,
+            user=request.user,
+            access_token_id=access.pk if access is not None else None,
+            token_family=refresh.token_family if refresh is not None else None,
+        )
+
+    def _revoke_tokens_of_spent_code(self, client: Any, code: str) -> None:
+        """A code used twice was stolen or replayed: its tokens stop working at once."""
+        spent = SpentAuthorizationCode.objects.filter(
+            code_hash=_code_hash(code), client_id=client.client_id
+        )
+        for row in spent:
+            with transaction.atomic():
+                if row.token_family is not None:
+                    RefreshToken.revoke_family(row.token_family)
+                if row.access_token_id is not None:
+                    RefreshToken.objects.filter(access_token_id=row.access_token_id).update(
+                        access_token=None
+                    )
+                    AccessToken.objects.filter(pk=row.access_token_id).delete()
+                record(
+                    AuditAction.UPDATE,
+                    actor=row.user,
+                    object_type="oauth2_provider.application",
+                    object_repr=str(client.name)[:200],
+                    data={"event": "authorization_code_reused", "client_id": client.client_id},
+                )
 
     def validate_refresh_token(
         self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any
